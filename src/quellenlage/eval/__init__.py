@@ -1,0 +1,1 @@
+"""Evaluation of each extractor against gold data."""

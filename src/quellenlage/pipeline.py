@@ -1,0 +1,103 @@
+"""The pipeline: ingest → clean → language → extract → reuse → stories → compare → brief.
+
+Each stage is a named function that reads the corpus built so far and adds to it;
+nothing reaches back. Stages that are not built yet are simply not registered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from .clean import clean
+from .corpus import Corpus
+from .ingest import ColumnMapping, read
+from .model import Article, Failure, RawDocument
+from .store import Store
+
+Stage = Callable[[Corpus], None]
+# Called once per input document: its origin and, if it failed, the failure.
+Progress = Callable[[str, Failure | None], None]
+STAGES: dict[str, Stage] = {}
+
+
+def stage(name: str) -> Callable[[Stage], Stage]:
+    """Register a corpus stage under a name, in flow order."""
+
+    def register(function: Stage) -> Stage:
+        STAGES[name] = function
+        return function
+
+    return register
+
+
+def ingest(
+    inputs: Iterable[str | Path],
+    store: Store | None = None,
+    mapping: ColumnMapping | None = None,
+    progress: Progress | None = None,
+    allow_private: bool = True,
+) -> Corpus:
+    """Read and clean every input into a corpus (and the store); bad inputs become failures."""
+    corpus = Corpus()
+    seen: set[str] = set()
+    for item in read(inputs, mapping, allow_private=allow_private):
+        result = item if isinstance(item, Failure) else _clean(item)
+        if isinstance(result, Failure):
+            corpus.failures.append(result)
+            if store:
+                store.add_failure(result)
+        elif result.id not in seen:
+            seen.add(result.id)
+            corpus.articles.append(result)
+            if store:
+                store.add(item, result)  # type: ignore[arg-type]
+        if progress:
+            progress(item.origin, result if isinstance(result, Failure) else None)
+    return corpus
+
+
+def _clean(doc: RawDocument) -> Article | Failure:
+    """One document's failure must not stop the batch, whatever its cause."""
+    try:
+        return clean(doc)
+    except ValueError as err:
+        return Failure(doc.origin, str(err))
+    except Exception as err:
+        return Failure(doc.origin, f"cannot clean ({type(err).__name__}: {err})")
+
+
+def run_stages(corpus: Corpus) -> Corpus:
+    for function in STAGES.values():
+        function(corpus)
+    return corpus
+
+
+def analyze(
+    inputs: Iterable[str | Path],
+    db: str | Path | None = None,
+    mapping: ColumnMapping | None = None,
+    progress: Progress | None = None,
+) -> Corpus:
+    """Run every stage on the inputs; with `db`, store articles and findings in it."""
+    store = Store(db) if db else None
+    try:
+        corpus = run_stages(ingest(inputs, store, mapping, progress))
+        if store:
+            save(store, corpus)
+        return corpus
+    finally:
+        if store:
+            store.close()
+
+
+def save(store: Store, corpus: Corpus) -> None:
+    """Store what the stages found, replacing earlier findings for the same articles."""
+    export = corpus.to_json()
+    for kind in ("mentions", "claims", "quotes", "timerefs"):
+        store.save_annotations(kind, ((x["article"], x["start"], x["end"], x) for x in export[kind]))
+    for kind in ("entities", "stories", "slots", "briefs"):
+        store.save_objects(kind, [(str(x.get("id") or x.get("story")), x) for x in export[kind]])
+    store.save_objects(
+        "reuse", [(f"{x['a']}:{x['a_start']}:{x['b']}:{x['b_start']}", x) for x in export["reuse"]]
+    )

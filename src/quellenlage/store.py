@@ -1,0 +1,303 @@
+"""Store: one SQLAlchemy schema, embedded SQLite by default (WAL, FTS5 full-text search).
+
+Each document is written in one transaction (raw input, article, search index), so
+a crash mid-batch leaves every earlier document intact and no half-written one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    Engine,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+    func,
+    insert,
+    select,
+    text,
+)
+from sqlalchemy.engine import Connection, Row
+
+from .model import Article, Failure, PartialDate, RawDocument, Removed
+
+DEFAULT_DB = "quellenlage.db"
+metadata = MetaData()
+
+raw_documents = Table(
+    "raw_documents",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("origin", Text, nullable=False),
+    Column("media_type", String(64), nullable=False),
+    Column("raw", LargeBinary, nullable=False),
+    Column("added", DateTime(timezone=True), nullable=False),
+)
+articles = Table(
+    "articles",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("raw_id", String(64), nullable=False, index=True),
+    Column("origin", Text, nullable=False),
+    Column("url", Text),
+    Column("outlet", Text, index=True),
+    Column("agencies", JSON, nullable=False),
+    Column("dateline", Text),
+    Column("published", String(10), index=True),
+    Column("published_precision", String(5)),
+    Column("language", String(8)),
+    Column("title", Text),
+    Column("authors", JSON, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("removed", JSON, nullable=False),
+    Column("added", DateTime(timezone=True), nullable=False),
+)
+failures = Table(
+    "failures",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("origin", Text, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+# What later stages find, keyed by kind: spans in an article, and corpus-wide objects.
+annotations_table = Table(
+    "annotations",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("article", String(32), nullable=False, index=True),
+    Column("kind", String(16), nullable=False, index=True),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("data", JSON, nullable=False),
+)
+objects_table = Table(
+    "objects",
+    metadata,
+    Column("kind", String(16), primary_key=True),
+    Column("id", String(64), primary_key=True),
+    Column("data", JSON, nullable=False),
+)
+FTS_DDL = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5("
+    "article_id UNINDEXED, title, text, tokenize='unicode61 remove_diacritics 2')"
+)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def engine_for(db: str | Path) -> Engine:
+    """A database URL as given, or a file path for SQLite."""
+    url = str(db) if "://" in str(db) else f"sqlite:///{Path(db).expanduser()}"
+    engine = create_engine(url)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+class Store:
+    def __init__(self, db: str | Path = DEFAULT_DB) -> None:
+        self.engine = engine_for(db)
+        self.sqlite = self.engine.dialect.name == "sqlite"
+        metadata.create_all(self.engine)
+        if self.sqlite:
+            with self.engine.begin() as conn:
+                conn.exec_driver_sql(FTS_DDL)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def add(self, doc: RawDocument, article: Article) -> bool:
+        """Store a document and its article in one transaction; False if the text is already stored."""
+        with self.engine.begin() as conn:
+            if conn.scalar(select(articles.c.id).where(articles.c.id == article.id)):
+                return False
+            raw_id = _sha256(doc.raw)
+            if not conn.scalar(select(raw_documents.c.id).where(raw_documents.c.id == raw_id)):
+                conn.execute(
+                    insert(raw_documents).values(
+                        id=raw_id, origin=doc.origin, media_type=doc.media_type, raw=doc.raw, added=_now()
+                    )
+                )
+            conn.execute(insert(articles).values(raw_id=raw_id, added=_now(), **article_row(article)))
+            if self.sqlite:
+                conn.execute(
+                    text("INSERT INTO articles_fts(article_id, title, text) VALUES (:id, :title, :text)"),
+                    {"id": article.id, "title": article.title or "", "text": article.text},
+                )
+        return True
+
+    def add_failure(self, failure: Failure) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(insert(failures).values(origin=failure.origin, reason=failure.reason, at=_now()))
+
+    def count(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.scalar(select(func.count()).select_from(articles)) or 0)
+
+    def articles(self, limit: int | None = None, offset: int = 0) -> list[Article]:
+        query = select(articles).order_by(articles.c.published.desc(), articles.c.id).offset(offset)
+        with self.engine.connect() as conn:
+            return [row_article(row) for row in conn.execute(query.limit(limit) if limit else query)]
+
+    def article(self, article_id: str) -> Article | None:
+        """By full id or an unambiguous prefix of it."""
+        query = select(articles).where(articles.c.id.startswith(article_id, autoescape=True)).limit(2)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return row_article(rows[0]) if len(rows) == 1 else None
+
+    def raw(self, article_id: str) -> bytes | None:
+        query = select(raw_documents.c.raw).join(articles, articles.c.raw_id == raw_documents.c.id)
+        with self.engine.connect() as conn:
+            value = conn.scalar(query.where(articles.c.id == article_id))
+        return bytes(value) if value is not None else None
+
+    def failures(self) -> list[Failure]:
+        with self.engine.connect() as conn:
+            return [
+                Failure(r.origin, r.reason) for r in conn.execute(select(failures).order_by(failures.c.id))
+            ]
+
+    def search(self, query: str, limit: int = 20) -> list[tuple[Article, str]]:
+        """Full-text search: FTS5 ranking and snippets on SQLite, substring match elsewhere."""
+        terms = [t.replace('"', "") for t in query.split() if t.replace('"', "")]
+        if not terms:
+            return []
+        with self.engine.connect() as conn:
+            hits = list(self._fts(conn, terms, limit) if self.sqlite else self._like(conn, terms, limit))
+            found = {
+                r.id: row_article(r)
+                for r in conn.execute(select(articles).where(articles.c.id.in_([h[0] for h in hits])))
+            }
+        return [(found[i], snippet) for i, snippet in hits if i in found]
+
+    def _fts(self, conn: Connection, terms: list[str], limit: int) -> Iterator[tuple[str, str]]:
+        match = " ".join(f'"{t}"' for t in terms)
+        rows = conn.execute(
+            text(
+                "SELECT article_id, snippet(articles_fts, 2, '[', ']', ' … ', 12) FROM articles_fts "
+                "WHERE articles_fts MATCH :match ORDER BY rank LIMIT :limit"
+            ),
+            {"match": match, "limit": limit},
+        )
+        for article_id, snippet in rows:
+            yield str(article_id), str(snippet)
+
+    def _like(self, conn: Connection, terms: list[str], limit: int) -> Iterator[tuple[str, str]]:
+        query = select(articles.c.id, articles.c.text)
+        for term in terms:
+            query = query.where(articles.c.text.icontains(term, autoescape=True))
+        for article_id, body in conn.execute(query.limit(limit)):
+            at = body.lower().find(terms[0].lower())
+            yield article_id, body[max(0, at - 60) : at + 60]
+
+    def save_annotations(self, kind: str, items: Iterable[tuple[str, int, int, dict[str, Any]]]) -> None:
+        """Replace the annotations of one kind for the articles given, in one transaction."""
+        rows = [{"article": a, "kind": kind, "start": s, "end": e, "data": d} for a, s, e, d in items]
+        with self.engine.begin() as conn:
+            for article_id in {r["article"] for r in rows}:
+                conn.execute(
+                    annotations_table.delete().where(
+                        annotations_table.c.article == article_id, annotations_table.c.kind == kind
+                    )
+                )
+            if rows:
+                conn.execute(insert(annotations_table), rows)
+
+    def save_objects(self, kind: str, items: Sequence[tuple[str, dict[str, Any]]]) -> None:
+        with self.engine.begin() as conn:
+            for object_id, _ in items:
+                conn.execute(objects_table.delete().where(objects_table.c.kind == kind, objects_table.c.id == object_id))
+            if items:
+                conn.execute(insert(objects_table), [{"kind": kind, "id": i, "data": d} for i, d in items])
+
+    def annotations(self, kind: str, article_id: str | None = None) -> list[dict[str, Any]]:
+        query = select(annotations_table).where(annotations_table.c.kind == kind).order_by(annotations_table.c.id)
+        if article_id:
+            query = query.where(annotations_table.c.article == article_id)
+        with self.engine.connect() as conn:
+            return [dict(r.data, article=r.article, start=r.start, end=r.end) for r in conn.execute(query)]
+
+    def objects(self, kind: str) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            query = select(objects_table.c.data).where(objects_table.c.kind == kind).order_by(objects_table.c.id)
+            return [dict(data) for data in conn.scalars(query)]
+
+
+def article_row(article: Article) -> dict[str, Any]:
+    return {
+        "id": article.id,
+        "origin": article.origin,
+        "url": article.url,
+        "outlet": article.outlet,
+        "agencies": list(article.agencies),
+        "dateline": article.dateline,
+        "published": article.published.value if article.published else None,
+        "published_precision": article.published.precision if article.published else None,
+        "language": article.language,
+        "title": article.title,
+        "authors": list(article.authors),
+        "text": article.text,
+        "source": article.source,
+        "removed": [[r.start, r.end, r.reason] for r in article.removed],
+    }
+
+
+def row_article(row: Row[Any]) -> Article:
+    published = PartialDate.parse(row.published) if row.published else None
+    return Article(
+        id=row.id,
+        origin=row.origin,
+        text=row.text,
+        source=row.source,
+        removed=[Removed(s, e, reason) for s, e, reason in _json(row.removed)],
+        outlet=row.outlet,
+        agencies=list(_json(row.agencies)),
+        dateline=row.dateline,
+        published=published,
+        language=row.language,
+        title=row.title,
+        authors=list(_json(row.authors)),
+        url=row.url,
+    )
+
+
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
