@@ -25,8 +25,8 @@ from .model import Article, Failure
 from .store import DEFAULT_DB, Store
 
 app = typer.Typer(help="quellenlage: what is known about a news story, according to whom, since when.")
-console = Console()
-errors = Console(stderr=True)
+console = Console(soft_wrap=True)
+errors = Console(stderr=True, soft_wrap=True)
 
 DbOption = Annotated[Path, typer.Option("--db", envvar="QUELLENLAGE_DB", help="SQLite file or database URL.")]
 Inputs = Annotated[

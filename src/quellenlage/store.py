@@ -236,12 +236,18 @@ class Store:
     def save_objects(self, kind: str, items: Sequence[tuple[str, dict[str, Any]]]) -> None:
         with self.engine.begin() as conn:
             for object_id, _ in items:
-                conn.execute(objects_table.delete().where(objects_table.c.kind == kind, objects_table.c.id == object_id))
+                conn.execute(
+                    objects_table.delete().where(
+                        objects_table.c.kind == kind, objects_table.c.id == object_id
+                    )
+                )
             if items:
                 conn.execute(insert(objects_table), [{"kind": kind, "id": i, "data": d} for i, d in items])
 
     def annotations(self, kind: str, article_id: str | None = None) -> list[dict[str, Any]]:
-        query = select(annotations_table).where(annotations_table.c.kind == kind).order_by(annotations_table.c.id)
+        query = (
+            select(annotations_table).where(annotations_table.c.kind == kind).order_by(annotations_table.c.id)
+        )
         if article_id:
             query = query.where(annotations_table.c.article == article_id)
         with self.engine.connect() as conn:
@@ -249,7 +255,9 @@ class Store:
 
     def objects(self, kind: str) -> list[dict[str, Any]]:
         with self.engine.connect() as conn:
-            query = select(objects_table.c.data).where(objects_table.c.kind == kind).order_by(objects_table.c.id)
+            query = (
+                select(objects_table.c.data).where(objects_table.c.kind == kind).order_by(objects_table.c.id)
+            )
             return [dict(data) for data in conn.scalars(query)]
 
 

@@ -21,7 +21,7 @@ __all__ = ["ColumnMapping", "read"]
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
 FEED_SUFFIXES = (".rss", ".atom", ".xml")
-TEXT_SUFFIXES = (".txt", ".text", ".md")
+TEXT_SUFFIXES = (".txt", ".text")
 KNOWN_SUFFIXES = HTML_SUFFIXES + FEED_SUFFIXES + TEXT_SUFFIXES + (".urls",)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 import zlib
 from pathlib import Path
@@ -9,8 +10,9 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
-# Latin-1/cp1252 readings of UTF-8 multibyte sequences: the fingerprints of mojibake.
-_MOJIBAKE = ("Ã¤", "Ã¶", "Ã¼", "ÃŸ", "Ã„", "Ã–", "Ãœ", "Ã©", "â€ž", "â€œ", "â€™", "â€“", "Â«", "Â»")
+# cp1252 readings of UTF-8 multibyte sequences (ä → Ã¤, „ → â€ž): the fingerprints of mojibake.
+_MOJIBAKE = re.compile("Ã[\u0080-\u00bf\u0152-\u0178\u2013-\u2122]|â€|Â[«»°§]")
+_TEXT_BYTES = bytes(range(32, 256)) + b"\t\n\f\r"
 
 
 class InputError(Exception):
@@ -74,13 +76,13 @@ def _looks_binary(raw: bytes) -> bool:
     head = raw[:8192]
     if b"\x00" in head:
         return True
-    controls = sum(b < 32 and b not in (9, 10, 12, 13) for b in head)
+    controls = len(head.translate(None, _TEXT_BYTES))
     return controls > len(head) * 0.05
 
 
 def repair_mojibake(text: str) -> str:
     """Undo UTF-8 that was decoded as cp1252 once, if that is what the text shows."""
-    if not any(mark in text for mark in _MOJIBAKE):
+    if not _MOJIBAKE.search(text):
         return text
     try:
         return text.encode("cp1252").decode("utf-8")
