@@ -28,7 +28,7 @@ MAX_CAPTION_CHARS = 300
 # Page furniture is a short line; a longer one is body text whatever words it starts with.
 MAX_FURNITURE_CHARS = 300
 # Enough text to tell the language of a news article, little enough to keep ingest fast.
-LANGUAGE_SAMPLE_CHARS = 300
+LANGUAGE_SAMPLE_CHARS = 200
 LANGUAGES = (
     "GERMAN",
     "ENGLISH",

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from importlib.resources import files
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markdown import Markdown
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -19,6 +22,7 @@ from rich.progress import (
 from rich.table import Table
 
 from . import pipeline
+from .brief import render_markdown
 from .corpus import Corpus
 from .ingest import ColumnMapping
 from .model import Article, Failure
@@ -153,13 +157,75 @@ def demo(db: DbOption = Path("quellenlage-demo.db")) -> None:
 
 
 def _print_report(corpus: Corpus, db: Path) -> None:
-    table = Table(title=f"{len(corpus.articles)} article(s)", show_lines=False)
-    for column in ("id", "outlet", "agencies", "dateline", "published", "lang", "title"):
-        table.add_column(column, overflow="fold")
-    for article in corpus.articles:
-        table.add_row(*_article_cells(article))
-    console.print(table)
+    """What the stages found, section by section; empty sections are left out."""
+    label = {a.id: _label(a) for a in corpus.articles}
+    texts = {a.id: a.text for a in corpus.articles}
+    mentions = Counter(m.entity for m in corpus.mentions)
+    sections: list[tuple[str, tuple[str, ...], list[tuple[str, ...]]]] = [
+        (
+            f"{len(corpus.articles)} article(s)",
+            ARTICLE_COLUMNS,
+            [tuple(_article_cells(a)) for a in corpus.articles],
+        ),
+        (
+            "Shared wire copy",
+            ("article", "article", "origin", "similarity", "words"),
+            [
+                (
+                    label[r.a],
+                    label[r.b],
+                    _label_or_id(r.origin, label),
+                    f"{r.similarity:.2f}",
+                    _short(texts[r.a][r.a_start : r.a_end]),
+                )
+                for r in corpus.reuse
+            ],
+        ),
+        (
+            "Most mentioned",
+            ("name", "kind", "mentions", "variants"),
+            [
+                (e.name, e.kind, str(mentions[e.id]), ", ".join(v for v in e.variants if v != e.name))
+                for e in sorted(corpus.entities, key=lambda e: (-mentions[e.id], e.name))[:12]
+            ],
+        ),
+    ]
+    for title, columns, rows in sections:
+        if rows:
+            console.print(_table(title, columns, rows))
+    stories = sorted((s for s in corpus.stories if len(s.articles) > 1), key=lambda s: -len(s.articles))
+    for story in stories[:MAX_BRIEFS_SHOWN]:
+        console.rule(f"Brief: {story.label}")
+        console.print(Markdown(render_markdown(corpus, story.id)))
+    if len(stories) > MAX_BRIEFS_SHOWN:
+        console.print(f"{len(stories) - MAX_BRIEFS_SHOWN} more stories with several reports.")
     console.print(f"Stored in {db}.")
+
+
+MAX_BRIEFS_SHOWN = 3
+ARTICLE_COLUMNS = ("id", "outlet", "agencies", "dateline", "published", "lang", "title")
+
+
+def _table(title: str, columns: tuple[str, ...], rows: Iterable[Sequence[str]]) -> Table:
+    table = Table(title=title, title_justify="left", show_lines=False)
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*row)
+    return table
+
+
+def _label(article: Article) -> str:
+    return article.outlet or "/".join(article.agencies) or article.id[:8]
+
+
+def _label_or_id(origin: str | None, label: dict[str, str]) -> str:
+    return label.get(origin or "", origin or "?")
+
+
+def _short(text: str, width: int = 90) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _article_cells(article: Article) -> list[str]:
@@ -183,12 +249,9 @@ def list_articles(
     with Store(db) as store:
         rows = store.articles(limit=limit)
         total = store.count()
-    table = Table(title=f"{len(rows)} of {total} article(s) in {db}")
-    for column in ("id", "outlet", "agencies", "dateline", "published", "lang", "title"):
-        table.add_column(column, overflow="fold")
-    for article in rows:
-        table.add_row(*_article_cells(article))
-    console.print(table)
+    console.print(
+        _table(f"{len(rows)} of {total} article(s) in {db}", ARTICLE_COLUMNS, map(_article_cells, rows))
+    )
 
 
 @app.command()
@@ -237,3 +300,44 @@ def search(
             f"[bold]{article.id}[/bold] {article.outlet or ''} {article.title or ''}", highlight=False
         )
         console.print(f"    {snippet}", highlight=False, markup=False)
+
+
+eval_app = typer.Typer(
+    help="Measure an extractor against gold data; the JSON result is the last line printed."
+)
+app.add_typer(eval_app, name="eval")
+GoldPath = Annotated[
+    Path, typer.Argument(exists=True, help="Gold data: a file or folder in the task's format.")
+]
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print only the JSON result.")]
+
+
+def _evaluate(module: str, path: Path, as_json: bool) -> None:
+    """Each evaluation lives beside its gold format in `quellenlage.eval`; imported on demand."""
+    import importlib
+
+    importlib.import_module(f"quellenlage.eval.{module}").main(str(path), as_json)
+
+
+@eval_app.command("ner")
+def eval_ner(path: GoldPath, as_json: JsonFlag = False) -> None:
+    """Named entities on a GermEval 2014 .tsv: outer-chunk precision, recall, F1."""
+    _evaluate("ner", path, as_json)
+
+
+@eval_app.command("timex")
+def eval_timex(path: GoldPath, as_json: JsonFlag = False) -> None:
+    """Temporal expressions on TimeML (KRAUTS) or WikiWarsDE, beside HeidelTime's output when present."""
+    _evaluate("timex", path, as_json)
+
+
+@eval_app.command("quotes")
+def eval_quotes(path: GoldPath, as_json: JsonFlag = False) -> None:
+    """Quotes and speakers on german-news-quotation-attribution .jsonl(.gz)."""
+    _evaluate("quotes", path, as_json)
+
+
+@eval_app.command("claims")
+def eval_claims(path: GoldPath, as_json: JsonFlag = False) -> None:
+    """Numeric claims on a gold folder in the spec layout (expected_claims.jsonl beside articles/)."""
+    _evaluate("claims", path, as_json)

@@ -11,6 +11,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from spacy.tokens import Doc
+
 from .model import (
     Article,
     Brief,
@@ -39,6 +41,8 @@ class Corpus:
     slots: list[ClaimSlot] = field(default_factory=list)
     briefs: list[Brief] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
+    # The language stage's spaCy Doc per article id: input to later stages, never exported.
+    docs: dict[str, Doc] = field(default_factory=dict)
 
     def article(self, article_id: str) -> Article | None:
         return next((a for a in self.articles if a.id == article_id), None)

@@ -9,11 +9,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from . import language
+from .brief import brief
 from .clean import clean
+from .compare import compare
 from .corpus import Corpus
+from .extract import extract
 from .ingest import ColumnMapping, read
 from .model import Article, Failure, RawDocument
+from .reuse import find_reuse
 from .store import Store
+from .stories import cluster_articles
 
 Stage = Callable[[Corpus], None]
 # Called once per input document: its origin and, if it failed, the failure.
@@ -65,6 +71,36 @@ def _clean(doc: RawDocument) -> Article | Failure:
         return Failure(doc.origin, str(err))
     except Exception as err:
         return Failure(doc.origin, f"cannot clean ({type(err).__name__}: {err})")
+
+
+@stage("language")
+def _language(corpus: Corpus) -> None:
+    result = language.analyse(corpus.articles)
+    corpus.docs, corpus.entities, corpus.mentions = result.docs, result.entities, result.mentions
+
+
+@stage("extract")
+def _extract(corpus: Corpus) -> None:
+    for article in corpus.articles:
+        found = extract(article, corpus.docs[article.id])
+        corpus.claims.extend(found.claims)
+        corpus.quotes.extend(found.quotes)
+        corpus.timerefs.extend(found.timerefs)
+
+
+@stage("reuse")
+def _reuse(corpus: Corpus) -> None:
+    corpus.reuse = find_reuse(corpus.articles)
+
+
+@stage("stories")
+def _stories(corpus: Corpus) -> None:
+    found = language.LanguageResult(corpus.docs, corpus.entities, corpus.mentions)
+    corpus.stories = cluster_articles(corpus.articles, found)
+
+
+stage("compare")(compare)
+stage("brief")(brief)
 
 
 def run_stages(corpus: Corpus) -> Corpus:

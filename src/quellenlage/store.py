@@ -33,6 +33,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection, Row
 
+from .corpus import article_json
 from .model import Article, Failure, PartialDate, RawDocument, Removed
 
 DEFAULT_DB = "quellenlage.db"
@@ -262,22 +263,11 @@ class Store:
 
 
 def article_row(article: Article) -> dict[str, Any]:
-    return {
-        "id": article.id,
-        "origin": article.origin,
-        "url": article.url,
-        "outlet": article.outlet,
-        "agencies": list(article.agencies),
-        "dateline": article.dateline,
-        "published": article.published.value if article.published else None,
-        "published_precision": article.published.precision if article.published else None,
-        "language": article.language,
-        "title": article.title,
-        "authors": list(article.authors),
-        "text": article.text,
-        "source": article.source,
-        "removed": [[r.start, r.end, r.reason] for r in article.removed],
-    }
+    """The export's fields, with each removed span keeping its reason in the row."""
+    row = article_json(article)
+    del row["removed_reasons"]
+    row["removed"] = [[r.start, r.end, r.reason] for r in article.removed]
+    return row
 
 
 def row_article(row: Row[Any]) -> Article:

@@ -1,0 +1,94 @@
+"""Evaluate the compare and brief stages on gold folders in the spec layout.
+
+usage: python benchmarks/compare.py [GOLD_DIR ARTICLES_DIR]...
+Without arguments: the spec (../shared/spec) and the bundled sample (its expected/ folder).
+Prints slot grouping and status accuracy, brief citation and faithfulness (scored by
+../shared/tools/score.py) and how many expected timeline events are reproduced.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+import time
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from common import SHARED, print_table
+from quellenlage import pipeline
+from quellenlage.brief import brief
+from quellenlage.compare import compare, timeline
+from quellenlage.corpus import Corpus
+
+SAMPLE = Path(__file__).resolve().parents[1] / "src" / "quellenlage" / "sample"
+
+
+def scorer() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("score", SHARED / "tools" / "score.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def timeline_hits(corpus: Corpus, gold: Path) -> tuple[int, int]:
+    """Expected events found: an event at the same time value citing at least the listed articles."""
+    path = gold / "expected_timeline.json"
+    if not path.exists():
+        return 0, 0
+    stem = {a.id: Path(a.origin).name.rsplit(".", 1)[0] for a in corpus.articles}
+    events = [(e.when, {stem[a] for a in e.articles}) for s in corpus.stories for e in timeline(corpus, s.id)]
+    expected: list[dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))
+    hits = sum(any(w == x["when"] and set(x["articles"]) <= cited for w, cited in events) for x in expected)
+    return hits, len(expected)
+
+
+def evaluate(gold: Path, articles: Path) -> list[object]:
+    files = sorted(p for p in articles.iterdir() if p.is_file())
+    corpus = pipeline.run_stages(pipeline.ingest(files))
+    compare(corpus)  # warm-up: loads the lemma dictionaries once
+    started = time.perf_counter()
+    compare(corpus)
+    brief(corpus)
+    seconds = time.perf_counter() - started
+    score = scorer()
+    out: dict[str, Any] = {}
+    export = score.Export(json.loads(json.dumps(corpus.to_json())))
+    if (gold / "expected_slots.json").exists():
+        score.score_slots(export, gold / "expected_slots.json", out)
+    score.score_briefs(export, out)
+    hits, total = timeline_hits(corpus, gold)
+    return [
+        gold.name if gold.name != "expected" else gold.parent.name,
+        out.get("slots.grouped", 0.0),
+        out.get("slots.status_accuracy", 0.0),
+        out["brief.cited"],
+        out["brief.faithful"],
+        f"{hits}/{total}",
+        f"{1000 * seconds / max(len(corpus.articles), 1):.1f}",
+    ]
+
+
+def main() -> None:
+    args = sys.argv[1:]
+    pairs = [(Path(args[i]), Path(args[i + 1])) for i in range(0, len(args) - 1, 2)] or [
+        (SHARED / "spec", SHARED / "spec" / "articles"),
+        (SAMPLE / "expected", SAMPLE),
+    ]
+    rows = [evaluate(gold, arts) for gold, arts in pairs if gold.exists()]
+    header = [
+        "gold",
+        "slots.grouped",
+        "slots.status",
+        "brief.cited",
+        "brief.faithful",
+        "timeline",
+        "ms/article",
+    ]
+    print_table(header, rows)
+
+
+if __name__ == "__main__":
+    main()

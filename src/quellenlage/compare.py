@@ -1,0 +1,899 @@
+"""Compare: claim times, claim slots with agreement status, independent sources, source matrix, timeline.
+
+Entry: ``compare(corpus)`` fills ``claim.when`` and ``corpus.slots``. Public helpers for the brief:
+``source_matrix``, ``timeline``, ``slot_rows``.
+
+Decisions (hand-written because no library lines up news figures across reports):
+- ``claim.when`` comes only from a date expression in the claim's own clause (the comma-delimited
+  part of its sentence). A claim without one is read as "as of writing" when statuses are compared,
+  but ``when`` stays empty: the export must not state a time the text does not give.
+- Undated articles are anchored on the story's latest publication date, so "im vergangenen Oktober"
+  in an undated report resolves (anchor ``story:<date>``).
+- Two figures that disagree only *evolve* when the text dates at least one of them and the times
+  differ; differing publication dates alone do not make a figure outdated.
+- Independence counts reports: claims of one article or of one shared wire passage are one report.
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import cache
+from typing import Any
+
+import simplemma
+from scipy.cluster.hierarchy import DisjointSet
+
+from .corpus import Corpus
+from .extract.temporal import find_timerefs
+from .model import Article, Citation, Claim, ClaimSlot, PartialDate, SlotStatus, Story
+from .rules import read_json
+
+__all__ = [
+    "ClaimView",
+    "Event",
+    "SlotRow",
+    "TimePoint",
+    "compare",
+    "content_words",
+    "outlet_name",
+    "slot_rows",
+    "source_matrix",
+    "story_articles",
+    "time_span",
+    "timeline",
+]
+
+_CLAUSE_BREAK = re.compile(r"[,;:()\[\]–—]|\s-\s")
+_SEASONS = {"SP": (3, 5), "SU": (6, 8), "FA": (9, 11), "WI": (12, 14)}
+_FOLD = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss", "é": "e", "è": "e"})
+_WORD = re.compile(r"\w+")
+_PARTICIPLE = re.compile(r"^ge\w+(t|en)$")
+_SENTENCE_END = re.compile(r"[.!?»«\"“”'’)]\s*$")
+
+
+@cache
+def terms() -> dict[str, Any]:
+    data: dict[str, Any] = read_json("compare_terms.json")
+    return data
+
+
+@cache
+def _lookup(table: str) -> dict[str, str]:
+    """Word -> class for a table of classes (objects, events)."""
+    return {word: name for name, words in terms()[table].items() for word in words}
+
+
+@cache
+def _wordset(name: str) -> frozenset[str]:
+    return frozenset(terms()[name])
+
+
+def fold(text: str) -> str:
+    return unicodedata.normalize("NFC", text.lower()).translate(_FOLD)
+
+
+# ---------------------------------------------------------------- time values
+
+
+def time_span(value: str | None) -> tuple[date, date] | None:
+    """First and last day a TIMEX3 date value covers (2024, 2024-10, 2024-SU, 2024-Q3, 2024-W10, ...)."""
+    if not value:
+        return None
+    match = re.match(r"^(\d{4})(?:-(\d{2}|SP|SU|FA|WI|Q[1-4]|H[12]|W\d{2})(?:-(\d{2}))?)?", value)
+    if not match:
+        return None
+    year, part, day = int(match.group(1)), match.group(2), match.group(3)
+    try:
+        if part is None:
+            return date(year, 1, 1), date(year, 12, 31)
+        if day:
+            exact = date(year, int(part), int(day))
+            return exact, exact
+        if part.isdigit():
+            month = int(part)
+            return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+        if part in _SEASONS:
+            first, last = _SEASONS[part]
+            end_year, end_month = year + (last - 1) // 12, (last - 1) % 12 + 1
+            return date(year, first, 1), date(
+                end_year, end_month, calendar.monthrange(end_year, end_month)[1]
+            )
+        if part.startswith("Q"):
+            first = 3 * int(part[1]) - 2
+            return date(year, first, 1), date(year, first + 2, calendar.monthrange(year, first + 2)[1])
+        if part.startswith("H"):
+            return (
+                (date(year, 1, 1), date(year, 6, 30))
+                if part == "H1"
+                else (date(year, 7, 1), date(year, 12, 31))
+            )
+        monday = date.fromisocalendar(year, int(part[1:]), 1)
+        return monday, monday + timedelta(days=6)
+    except ValueError:
+        return None
+
+
+def _width(value: str) -> int:
+    span = time_span(value)
+    return (span[1] - span[0]).days if span else 10**6
+
+
+def contains(outer: str, inner: str) -> bool:
+    a, b = time_span(outer), time_span(inner)
+    return bool(a and b and a[0] <= b[0] and b[1] <= a[1])
+
+
+def compatible_times(a: str, b: str) -> bool:
+    return contains(a, b) or contains(b, a)
+
+
+@dataclass(slots=True)
+class TimePoint:
+    """A date expression placed on the calendar; ``explicit`` is False for the publication-date fallback."""
+
+    article: str
+    start: int
+    end: int
+    value: str
+    explicit: bool
+    anchor: str | None = None
+
+
+# ---------------------------------------------------------------- article views
+
+
+@dataclass(slots=True)
+class ArticleView:
+    article: Article
+    sentences: list[tuple[int, int]]
+    times: list[TimePoint]
+    anchor: PartialDate | None
+
+
+def story_articles(corpus: Corpus) -> list[tuple[Story, list[Article]]]:
+    """Stories with their articles; articles no story holds become stories of their own."""
+    by_id = {a.id: a for a in corpus.articles}
+    out: list[tuple[Story, list[Article]]] = []
+    seen: set[str] = set()
+    for story in corpus.stories:
+        arts = [by_id[i] for i in story.articles if i in by_id]
+        seen.update(a.id for a in arts)
+        out.append((story, arts))
+    for article in corpus.articles:
+        if article.id not in seen:
+            out.append(
+                (
+                    Story(id=f"story-{article.id}", label=article.title or article.id, articles=[article.id]),
+                    [article],
+                )
+            )
+    return out
+
+
+def _sentences(corpus: Corpus, article: Article) -> list[tuple[int, int]]:
+    doc = corpus.docs.get(article.id)
+    if doc is not None and doc.has_annotation("SENT_START"):
+        return [(s.start_char, s.end_char) for s in doc.sents if s.text.strip()]
+    return [(m.start(), m.end()) for m in re.finditer(r"[^.!?\n]+[.!?]*", article.text) if m.group().strip()]
+
+
+def _story_anchor(articles: Sequence[Article]) -> PartialDate | None:
+    dated = [a.published for a in articles if a.published]
+    return max(dated, key=lambda p: p.value) if dated else None
+
+
+def _article_times(corpus: Corpus, article: Article, story_anchor: PartialDate | None) -> list[TimePoint]:
+    """The extract stage's dates, plus what an undated article gives against the story anchor, plus
+    deictic expressions too fine for a coarse publication date ("am Samstag") at that date."""
+    points = [
+        TimePoint(t.article, t.start, t.end, t.value, True, t.anchor)
+        for t in corpus.timerefs
+        if t.article == article.id and t.type == "DATE" and t.value and time_span(t.value)
+    ]
+    anchor = article.published or story_anchor
+    if anchor is None:
+        return points
+    language = "en" if article.language == "en" else "de"
+    for ref in find_timerefs(article.id, article.text, anchor, language):
+        if ref.type != "DATE" or ref.vague or any(p.start < ref.end and ref.start < p.end for p in points):
+            continue
+        if article.published is None and ref.value and time_span(ref.value):
+            points.append(TimePoint(article.id, ref.start, ref.end, ref.value, True, f"story:{anchor.value}"))
+        elif article.published is not None and ref.value is None:
+            points.append(TimePoint(article.id, ref.start, ref.end, anchor.value, False, "published"))
+    return sorted(points, key=lambda p: p.start)
+
+
+_VIEWS: list[tuple[Corpus, tuple[int, int, int], dict[str, ArticleView]]] = []
+
+
+def _views(corpus: Corpus) -> dict[str, ArticleView]:
+    """Per article: sentences and dates; kept for the last corpus while its articles and stories stay."""
+    key = (len(corpus.articles), len(corpus.timerefs), sum(len(s.articles) for s in corpus.stories))
+    if _VIEWS and _VIEWS[0][0] is corpus and _VIEWS[0][1] == key:
+        return _VIEWS[0][2]
+    views = _build_views(corpus)
+    _VIEWS[:] = [(corpus, key, views)]
+    return views
+
+
+def _build_views(corpus: Corpus) -> dict[str, ArticleView]:
+    views: dict[str, ArticleView] = {}
+    for _story, arts in story_articles(corpus):
+        anchor = _story_anchor(arts)
+        for article in arts:
+            views[article.id] = ArticleView(
+                article,
+                _sentences(corpus, article),
+                _article_times(corpus, article, anchor),
+                article.published or anchor,
+            )
+    return views
+
+
+def _enclosing(spans: Sequence[tuple[int, int]], start: int) -> tuple[int, int]:
+    return next((s for s in spans if s[0] <= start < s[1]), (start, start))
+
+
+def clause_of(text: str, sentence: tuple[int, int], start: int, end: int) -> tuple[int, int]:
+    """The comma-delimited part of the sentence around [start, end) (a German clause, roughly)."""
+    lo, hi = sentence
+    for match in _CLAUSE_BREAK.finditer(text, lo, hi):
+        if match.end() <= start:
+            lo = match.end()
+        elif match.start() >= end:
+            hi = match.start()
+            break
+    return lo, hi
+
+
+@cache
+def lemmas(word: str) -> tuple[str, ...]:
+    """The word and its German and English lemmas (simplemma), lower-cased."""
+    word = word.lower()
+    return tuple(
+        dict.fromkeys(
+            (word, simplemma.lemmatize(word, lang="de").lower(), simplemma.lemmatize(word, lang="en").lower())
+        )
+    )
+
+
+def term_class(table: str, word: str) -> str | None:
+    """The class of a word in a term table, by form, lemma or compound tail ("Truppenentsendung")."""
+    lookup = _lookup(table)
+    forms = lemmas(word)
+    for form in forms:
+        if form in lookup:
+            return lookup[form]
+    # compound nouns end in their head: Truppenentsendung -> entsendung, Wiederaufbaukraft -> kraft
+    tail = max(
+        (k for k in lookup if len(k) >= 4 and k[0] != forms[0][0] and forms[0].endswith(k)),
+        key=len,
+        default=None,
+    )
+    return lookup[tail] if tail else None
+
+
+@cache
+def _canonical(raw: str) -> str:
+    found = term_class("objects", raw) or term_class("events", raw)
+    if found:
+        return found
+    forms = lemmas(raw)
+    word = fold(forms[1] if len(forms) > 1 else raw)
+    stem = re.sub(r"(isch|land)$", "", word)  # russisch / Russland -> russ
+    return stem if len(stem) >= 3 else word
+
+
+def content_words(text: str) -> list[str]:
+    """Folded content words, classes of the term tables replacing their members (cross-language)."""
+    stop = _wordset("stopwords")
+    words = (w for w in _WORD.findall(text.lower()) if len(w) >= 3 and not w.isdigit())
+    return [_canonical(w) for w in words if not stop.intersection(lemmas(w))]
+
+
+def outlet_name(article: Article) -> str:
+    if article.outlet:
+        return article.outlet
+    if article.agencies:
+        return "/".join(article.agencies)
+    return re.sub(r"\.\w+$", "", article.origin.rsplit("/", 1)[-1])
+
+
+# ---------------------------------------------------------------- claims
+
+
+@dataclass(slots=True)
+class ClaimView:
+    index: int
+    claim: Claim
+    obj: str
+    event: str | None
+    aspect: bool
+    subset: bool
+    clause: tuple[int, int]
+    sentence: tuple[int, int]
+    interval: tuple[float, float] | None
+    explicit_range: bool
+    time: str | None
+    sources: list[str] = field(default_factory=list)
+
+
+def _object_class(head: str | None, corpus_locations: Sequence[str]) -> str:
+    if not head:
+        return "?"
+    word = head.lower()
+    for candidate in (word, word.rsplit("-", 1)[-1]):
+        found = term_class("objects", candidate)
+        if found:
+            return found
+    folded = fold(word)
+    if any(
+        len(loc) >= 4
+        and folded.startswith(loc)
+        and folded != loc
+        and folded[len(loc) :] in ("er", "aner", "ner", "n", "ns", "ese", "ier")
+        for loc in corpus_locations
+    ):
+        return "demonym"
+    return fold(word)
+
+
+def _event_class(claim: Claim, clause_text: str, claim_offset: int) -> str | None:
+    events = _lookup("events")
+    for word in reversed(_WORD.findall(claim.counts or "")):
+        found = term_class("events", word)
+        if found:
+            return found
+    lower = clause_text.lower()
+    for phrase, name in events.items():
+        if " " in phrase and phrase in lower:
+            return name  # fixed phrases ("ums Leben") are the strongest cue
+    best: tuple[int, str] | None = None
+    for match in _WORD.finditer(lower):
+        found = term_class("events", match.group())
+        if found:
+            distance = abs(match.start() - claim_offset)
+            if best is None or distance < best[0]:
+                best = (distance, found)
+    return best[1] if best else None
+
+
+def _aspect(claim: Claim, clause_text: str) -> bool:
+    """Prospective (modal, promised, future) or additive ("weitere") figures count a different quantity."""
+    words = [w.lower() for w in _WORD.findall(clause_text)]
+    own = [w.lower() for w in _WORD.findall(f"{claim.text} {claim.counts or ''}")]
+    participle = any(_PARTICIPLE.match(w) for w in words)
+    for word in words:
+        if word in _wordset("modal") and not (word in _wordset("passive_werden") and participle):
+            return True
+        if word in _wordset("prospective"):
+            return True
+    return any(w in _wordset("additive") for w in own)
+
+
+def _is_subset(text: str, clause: tuple[int, int], claim: Claim) -> bool:
+    before = fold(text[clause[0] : claim.start])
+    return any(re.search(rf"(^|\W){re.escape(fold(m))}(\W|$)", before) for m in terms()["subset"])
+
+
+def _interval(claim: Claim) -> tuple[tuple[float, float] | None, bool]:
+    if claim.vague:
+        return None, False
+    factors: dict[str, list[float]] = terms()["approx_intervals"]
+    approx = (claim.approx or "").lower().strip()
+    if claim.low is not None and claim.high is not None:
+        return (claim.low, claim.high), True
+    if claim.value is not None:
+        lo, hi = factors.get(approx, [1.0, 1.0])
+        return (claim.value * lo, claim.value * hi), False
+    if claim.high is not None:
+        lo, hi = factors.get(approx, [0.66, 1.0])
+        return (claim.high * lo, claim.high * hi), False
+    if claim.low is not None:
+        lo, hi = factors.get(approx, [1.0, 1.5])
+        return (claim.low * lo, claim.low * hi), False
+    return None, False
+
+
+def source_key(phrase: str) -> tuple[str, bool]:
+    """A source phrase's identity (its specific words) and whether it only relays ("Medienberichte")."""
+    generic = _wordset("generic_sources")
+    words = [w for w in _WORD.findall(phrase.lower()) if len(w) >= 3]
+    specific = [fold(w)[:6] for w in words if w not in generic]
+    relay = all(w in _wordset("relay_only") for w in words) if words else True
+    return (" ".join(specific) if specific else fold(phrase)), relay
+
+
+def _claim_time(claim: Claim, view: ArticleView, clause: tuple[int, int]) -> str | None:
+    inside = [p for p in view.times if p.explicit and clause[0] <= p.start and p.end <= clause[1]]
+    if not inside:
+        return None
+    return min(inside, key=lambda p: min(abs(p.start - claim.end), abs(claim.start - p.end))).value
+
+
+def _claim_views(
+    corpus: Corpus, views: dict[str, ArticleView], articles: Sequence[Article]
+) -> list[ClaimView]:
+    ids = {a.id for a in articles}
+    locations = sorted(
+        {fold(e.name) for e in corpus.entities if e.kind == "LOC"}
+        | {fold(v) for e in corpus.entities if e.kind == "LOC" for v in e.variants}
+    )
+    out: list[ClaimView] = []
+    for index, claim in enumerate(corpus.claims):
+        if claim.article not in ids:
+            continue
+        view = views[claim.article]
+        text = view.article.text
+        sentence = _enclosing(view.sentences, claim.start)
+        clause = clause_of(text, sentence, claim.start, claim.end)
+        obj = _object_class(claim.counts_head, locations)
+        event = _event_class(claim, text[clause[0] : clause[1]], claim.start - clause[0])
+        if event is None and obj in terms()["object_events"]:
+            event = terms()["object_events"][obj]
+        if event in ("kill", "injure", "missing") and obj in (
+            "person",
+            "dead",
+            "injured",
+            "missing",
+            "demonym",
+            "?",
+        ):
+            obj = "person"
+        interval, explicit_range = _interval(claim)
+        published = view.anchor.value if view.anchor else None
+        out.append(
+            ClaimView(
+                index=index,
+                claim=claim,
+                obj=obj,
+                event=event,
+                aspect=_aspect(claim, text[clause[0] : clause[1]]),
+                subset=_is_subset(text, clause, claim),
+                clause=clause,
+                sentence=sentence,
+                interval=interval,
+                explicit_range=explicit_range,
+                time=claim.when or published,
+                sources=[s for s in claim.attributed_to if s.strip()],
+            )
+        )
+    return out
+
+
+def _family(event: str | None) -> str | None:
+    if event is None:
+        return None
+    families: dict[str, str] = terms()["event_families"]
+    return families.get(event, event)
+
+
+def _objects_match(a: str, b: str) -> bool:
+    if a == b:
+        return a != "?"
+    persons = set(terms()["person_objects"])
+    return (a == "demonym" and b in persons) or (b == "demonym" and a in persons)
+
+
+def _same_quantity(a: ClaimView, b: ClaimView) -> bool:
+    if a.aspect != b.aspect or a.subset != b.subset:
+        return False
+    fa, fb = _family(a.event), _family(b.event)
+    same_clause = a.claim.article == b.claim.article and a.clause == b.clause
+    if same_clause:
+        return True  # coordinated figures of one predicate: "4000 Soldaten sowie 6000 Arbeiter zugesagt"
+    if a.subset:
+        return False  # "darunter 3000": a part of some other figure, not comparable across reports
+    if fa is None or fb is None:
+        return fa == fb and a.obj == b.obj and a.obj != "?"
+    return fa == fb and _objects_match(a.obj, b.obj)
+
+
+# ---------------------------------------------------------------- slots
+
+
+def _report_groups(corpus: Corpus, claims: Sequence[ClaimView]) -> dict[int, int]:
+    """Claim index -> report id: one article, or one wire passage shared by several, is one report."""
+    groups: DisjointSet[int] = DisjointSet([c.index for c in claims])
+    first_of: dict[str, int] = {}
+    for c in claims:
+        groups.merge(first_of.setdefault(c.claim.article, c.index), c.index)
+    for link in corpus.reuse:
+        for x in claims:
+            for y in claims:
+                if (
+                    x.claim.article == link.a
+                    and y.claim.article == link.b
+                    and x.claim.start < link.a_end
+                    and link.a_start < x.claim.end
+                    and y.claim.start < link.b_end
+                    and link.b_start < y.claim.end
+                ):
+                    groups.merge(x.index, y.index)
+    return {c.index: min(groups.subset(c.index)) for c in claims}
+
+
+def _group(claims: Sequence[ClaimView]) -> list[list[ClaimView]]:
+    precise = [c for c in claims if c.interval is not None]
+    vague = [c for c in claims if c.interval is None]
+    sets: DisjointSet[int] = DisjointSet([c.index for c in claims])
+    for n, a in enumerate(precise):
+        for b in precise[n + 1 :]:
+            if _same_quantity(a, b):
+                sets.merge(a.index, b.index)
+    for a in vague:
+        partner = next((b for b in precise if _same_quantity(a, b)), None)
+        if partner:
+            sets.merge(a.index, partner.index)
+    for n, a in enumerate(vague):
+        for b in vague[n + 1 :]:
+            # vague figures form a slot of their own only when no precise figure counts the same
+            if _same_quantity(a, b) and not any(_same_quantity(a, p) for p in precise):
+                sets.merge(a.index, b.index)
+    by_index = {c.index: c for c in claims}
+    groups = [sorted((by_index[i] for i in subset), key=lambda c: c.index) for subset in sets.subsets()]
+    return sorted(groups, key=lambda g: (-sum(c.interval is not None for c in g), g[0].index))
+
+
+def _overlap(a: tuple[float, float], b: tuple[float, float]) -> bool:
+    return a[0] <= b[1] and b[0] <= a[1]
+
+
+def _distinct_times(a: ClaimView, b: ClaimView) -> bool:
+    """Dated by the text (at least one) and not the same time: an earlier figure, not a conflict."""
+    if not (a.claim.when or b.claim.when) or not a.time or not b.time:
+        return False
+    return not compatible_times(a.time, b.time)
+
+
+def status_of(group: Sequence[ClaimView], reports: dict[int, int]) -> SlotStatus:
+    if len({reports[c.index] for c in group}) <= 1:
+        return "single-source"
+    precise = [c for c in group if c.interval is not None]
+    pairs = [
+        (a, b)
+        for n, a in enumerate(precise)
+        for b in precise[n + 1 :]
+        if _objects_match(a.obj, b.obj) and (a.event == b.event or a.event is None or b.event is None)
+    ]
+    apart = [(a, b) for a, b in pairs if a.interval and b.interval and not _overlap(a.interval, b.interval)]
+    if any(not _distinct_times(a, b) for a, b in apart):
+        return "conflict"
+    if apart:
+        return "evolving"
+    if not pairs:
+        return "agree" if len(precise) > 1 else "single-source"
+    tolerance = float(terms()["agree_tolerance"])
+    # the stated figures ("rund 14.000", "bis zu 14.000") agree when they name the same number
+    centres = [_stated(c.claim) for c in precise]
+    spread = (max(centres) - min(centres)) / max(max(centres), 1e-9)
+    if any(c.explicit_range for c in precise) or spread > tolerance:
+        return "range"
+    return "agree"
+
+
+def _stated(claim: Claim) -> float:
+    for number in (claim.value, claim.high, claim.low):
+        if number is not None:
+            return number
+    return 0.0
+
+
+def independent_sources(corpus: Corpus, group: Sequence[ClaimView], reports: dict[int, int]) -> list[str]:
+    """Original sources after merging wire copy: attributed sources by identity, else the reporting outlet."""
+    names: dict[str, Counter[str]] = {}
+    for c in group:
+        keyed = [(source_key(s), s) for s in c.sources]
+        own = [(k, s) for (k, relay), s in keyed if not relay]
+        if not own:
+            article = corpus.article(corpus.claims[reports[c.index]].article)
+            own = [(f"report:{reports[c.index]}", outlet_name(article) if article else c.claim.article)]
+        for key, shown in own:
+            names.setdefault(key, Counter())[shown] += 1
+    return [counter.most_common(1)[0][0] for counter in names.values()]
+
+
+def _slot_id(story: str, group: Sequence[ClaimView]) -> str:
+    key = "|".join(f"{c.claim.article}:{c.claim.start}" for c in group)
+    return "slot-" + hashlib.sha1(f"{story}|{key}".encode()).hexdigest()[:12]
+
+
+def _label(group: Sequence[ClaimView]) -> str:
+    precise = [c for c in group if c.interval is not None] or list(group)
+    counts = Counter(c.claim.counts or c.claim.text for c in precise)
+    return counts.most_common(1)[0][0]
+
+
+def compare(corpus: Corpus) -> None:
+    """Fill ``claim.when`` from the claim's clause and ``corpus.slots`` per story."""
+    views = _views(corpus)
+    corpus.slots = []
+    for story, arts in story_articles(corpus):
+        claims = _claim_views(corpus, views, arts)
+        for c in claims:
+            when = _claim_time(c.claim, views[c.claim.article], c.clause)
+            if when:
+                c.claim.when = when
+                c.time = when
+        reports = _report_groups(corpus, claims)
+        for group in _group(claims):
+            corpus.slots.append(
+                ClaimSlot(
+                    id=_slot_id(story.id, group),
+                    story=story.id,
+                    counts=_label(group),
+                    claims=[c.index for c in group],
+                    status=status_of(group, reports),
+                    independent_sources=independent_sources(corpus, group, reports),
+                )
+            )
+
+
+# ---------------------------------------------------------------- rows for the brief
+
+
+@dataclass(slots=True)
+class SlotRow:
+    """One slot as a reader sees it: the values grouped into clusters that agree, each with its outlets."""
+
+    slot: ClaimSlot
+    values: list[ClaimView]
+    clusters: list[list[ClaimView]]
+
+
+def slot_rows(corpus: Corpus, story_id: str) -> list[SlotRow]:
+    views = _views(corpus)
+    arts = next((a for s, a in story_articles(corpus) if s.id == story_id), [])
+    by_index = {c.index: c for c in _claim_views(corpus, views, arts)}
+    rows: list[SlotRow] = []
+    for slot in corpus.slots:
+        if slot.story != story_id:
+            continue
+        values = [by_index[i] for i in slot.claims if i in by_index]
+        clusters: list[list[ClaimView]] = []
+        for value in values:
+            home = next(
+                (
+                    cl
+                    for cl in clusters
+                    if value.interval
+                    and cl[0].interval
+                    and _overlap(value.interval, cl[0].interval)
+                    and _objects_match(value.obj, cl[0].obj)
+                ),
+                None,
+            )
+            if home is None:
+                clusters.append([value])
+            else:
+                home.append(value)
+        rows.append(SlotRow(slot, values, clusters))
+    return rows
+
+
+# ---------------------------------------------------------------- source matrix
+
+
+@dataclass(slots=True)
+class MatrixCell:
+    claims: list[int] = field(default_factory=list)
+    quotes: list[int] = field(default_factory=list)
+
+
+def source_matrix(corpus: Corpus, story_id: str) -> dict[str, dict[str, MatrixCell]]:
+    """Original source -> outlet -> the claims and quotes that outlet carries from that source."""
+    arts = {a.id: a for s, group in story_articles(corpus) if s.id == story_id for a in group}
+    names: dict[str, Counter[str]] = {}
+    cells: dict[str, dict[str, MatrixCell]] = {}
+
+    def add(phrase: str, article_id: str, kind: str, index: int) -> None:
+        key, relay = source_key(phrase)
+        if relay:
+            return
+        names.setdefault(key, Counter())[phrase] += 1
+        cell = cells.setdefault(key, {}).setdefault(outlet_name(arts[article_id]), MatrixCell())
+        (cell.claims if kind == "claim" else cell.quotes).append(index)
+
+    for n, claim in enumerate(corpus.claims):
+        if claim.article in arts:
+            for phrase in claim.attributed_to:
+                add(phrase, claim.article, "claim", n)
+    for n, quote in enumerate(corpus.quotes):
+        if quote.article in arts and quote.speaker:
+            add(quote.speaker, quote.article, "quote", n)
+    return {names[key].most_common(1)[0][0]: row for key, row in cells.items()}
+
+
+# ---------------------------------------------------------------- timeline
+
+
+@dataclass(slots=True)
+class _Candidate:
+    """A sentence that may tell of an event: ``focus`` words are those of the clause that holds the date."""
+
+    point: TimePoint | None
+    sentence: tuple[int, int]
+    article: str
+    focus: frozenset[str]
+    context: frozenset[str]
+    text: str
+
+
+@dataclass(slots=True)
+class Event:
+    """Sentences of several reports that tell of one happening at one time."""
+
+    when: str
+    text: str
+    citations: list[Citation]
+    explicit: bool
+    members: list[_Candidate] = field(default_factory=list)
+
+    @property
+    def articles(self) -> list[str]:
+        return sorted({c.article for c in self.citations})
+
+
+def _overlap_coefficient(a: frozenset[str], b: frozenset[str]) -> float:
+    """Share of the smaller set found in the larger: same stem (six letters) or same compound head
+    (last seven letters: Gegenoffensive / Offensive)."""
+    if not a or not b:
+        return 0.0
+    small, large = sorted((a, b), key=len)
+    stems = {w[:6] for w in large}
+    tails = {w[-7:] for w in large if len(w) >= 7}
+    hits = sum(w[:6] in stems or (len(w) >= 7 and w[-7:] in tails) for w in small)
+    return hits / len(small)
+
+
+def _similarities(cand: _Candidate, event: Event) -> list[float]:
+    """Per member: what one dated clause says, found in the other's sentence."""
+    return [
+        max(_overlap_coefficient(cand.focus, m.context), _overlap_coefficient(cand.context, m.focus))
+        for m in event.members
+    ]
+
+
+def _similarity(cand: _Candidate, event: Event) -> float:
+    return max(_similarities(cand, event), default=0.0)
+
+
+def _best(cand: _Candidate, events: Iterable[Event], need: float) -> Event | None:
+    """The event whose members resemble the candidate most on the whole (mean and best), if the best
+    member reaches ``need``: a large event must not win on one loosely related sentence."""
+    best: tuple[float, Event] | None = None
+    for event in events:
+        sims = _similarities(cand, event)
+        if sims and max(sims) >= need:
+            score = (max(sims) + sum(sims) / len(sims)) / 2
+            if best is None or score > best[0]:
+                best = (score, event)
+    return best[1] if best else None
+
+
+def _is_event_sentence(text: str, language: str | None) -> bool:
+    """A full sentence with a verb; German verbs are the lower-case words with a verb ending."""
+    words = _WORD.findall(text)
+    if len(words) < 5 or not _SENTENCE_END.search(text):
+        return False
+    if language == "en":
+        return True
+    stative = _wordset("stative_verbs")
+    return any(
+        w.islower() and len(w) > 3 and re.search(r"(t|te|ten|en|rn|ln)$", w) and lemmas(w)[-1] not in stative
+        for w in words[1:]
+    )
+
+
+def _candidates(view: ArticleView) -> list[_Candidate]:
+    text, article = view.article.text, view.article
+    out: list[_Candidate] = []
+    dated: set[tuple[int, int]] = set()
+    for point in view.times:
+        sentence = _enclosing(view.sentences, point.start)
+        sentence_text = text[sentence[0] : sentence[1]]
+        if not _is_event_sentence(sentence_text, article.language) or (
+            not point.explicit and sentence in dated
+        ):
+            continue
+        without = text[sentence[0] : point.start] + " " + text[point.end : sentence[1]]
+        context = frozenset(content_words(without))
+        focus = context
+        if point.explicit:
+            clause = clause_of(text, sentence, point.start, point.end)
+            clause_words = frozenset(
+                content_words(text[clause[0] : point.start] + " " + text[point.end : clause[1]])
+            )
+            focus = clause_words if len(clause_words) >= 3 else context
+        dated.add(sentence)
+        out.append(_Candidate(point, sentence, article.id, focus, context, sentence_text.strip()))
+    # The lead (first paragraph) reports the news of the day: dated by publication, else left to merge.
+    first_break = text.find("\n\n")
+    lead_end = first_break if first_break > 0 else len(text)
+    for sentence in view.sentences:
+        sentence_text = text[sentence[0] : sentence[1]]
+        if (
+            sentence[0] >= lead_end
+            or sentence in dated
+            or not _is_event_sentence(sentence_text, article.language)
+        ):
+            continue
+        lead: TimePoint | None = None
+        if article.published:
+            lead = TimePoint(
+                article.id, sentence[0], sentence[0], article.published.value, False, "published"
+            )
+        words = frozenset(content_words(sentence_text))
+        out.append(_Candidate(lead, sentence, article.id, words, words, sentence_text.strip()))
+    return out
+
+
+def timeline(corpus: Corpus, story_id: str, threshold: float = 0.3) -> list[Event]:
+    """Events ordered by time. Finer explicit dates first; a candidate joins the most similar event at a
+    compatible time (equal, or one within the other), and the event keeps the finest explicit date.
+    Publication-date fallbacks and undated leads need more similarity to join, and never set the time
+    of an event that an expression in the text dates."""
+    views = _views(corpus)
+    arts = next((a for s, a in story_articles(corpus) if s.id == story_id), [])
+    candidates = [c for a in arts for c in _candidates(views[a.id])]
+    dated = sorted(
+        (c for c in candidates if c.point),
+        key=lambda c: (not c.point.explicit, _width(c.point.value)) if c.point else (True, 0),
+    )
+    events: list[Event] = []
+    for cand in dated:
+        assert cand.point is not None
+        value = cand.point.value
+        need = threshold if cand.point.explicit else threshold + 0.05
+        found = _best(cand, (e for e in events if _may_join(cand, e)), need)
+        if found:
+            _join(found, cand)
+        else:
+            events.append(
+                Event(value, cand.text, [Citation(cand.article, *cand.sentence)], cand.point.explicit, [cand])
+            )
+    for cand in (c for c in candidates if c.point is None):
+        found = _best(cand, events, threshold + 0.15)
+        if found:
+            _join(found, cand)
+    return sorted(events, key=lambda e: ((time_span(e.when) or (date.max, date.max))[0], -len(e.articles)))
+
+
+def _may_join(cand: _Candidate, event: Event) -> bool:
+    """Compatible times, and no report dates one event twice: a different explicit date in the same
+    article ("im April" ... "bis zum Frühjahr 2025") marks a different event."""
+    assert cand.point is not None
+    if not compatible_times(event.when, cand.point.value):
+        return False
+    return not any(
+        m.article == cand.article
+        and m.point
+        and m.point.explicit
+        and cand.point.explicit
+        and m.point.value != cand.point.value
+        for m in event.members
+    )
+
+
+def _join(event: Event, cand: _Candidate) -> None:
+    citation = Citation(cand.article, *cand.sentence)
+    if citation not in event.citations:
+        event.citations.append(citation)
+    event.members.append(cand)
+    if cand.point and cand.point.explicit:
+        if not event.explicit or _width(cand.point.value) < _width(event.when):
+            event.when = cand.point.value
+        event.explicit = True
+
+
+def citations_text(corpus: Corpus, citations: Iterable[Citation]) -> str:
+    by_id = {a.id: a for a in corpus.articles}
+    return " ".join(by_id[c.article].text[c.start : c.end] for c in citations if c.article in by_id)

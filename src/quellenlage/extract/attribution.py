@@ -1,0 +1,929 @@
+"""Who says so: source phrases and cue words for claims and quotes (German first, English too).
+
+Hand-written shallow rules over the token stream (no dependency parse in the hot path): prepositional cues
+(``laut X``, ``X zufolge``, ``nach Angaben des X``, ``according to X``), speech verbs with their subject
+(``sagte X``, ``X sagte``, ``wie X mitteilte``, ``hieß es in einer Erklärung des X``), chains
+(``Medienberichte,
+die sich auf den Geheimdienst berufen``, ``unter Berufung auf``) and coordinated sources. Source phrases are
+put in a nominative base form (``des ukrainischen Geheimdienstes`` -> ``ukrainischer Geheimdienst``) and
+surnames or pronouns are resolved to the full name seen earlier in the article.
+Cue tables: rules/claims_attribution.json
+and rules/quotes_verbs.tsv.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any, Literal
+
+from spacy.tokens import Doc
+
+from quellenlage.extract.numbers import Token, tokenize
+from quellenlage.rules import read_json, read_rows
+
+AttributionKind = Literal["prep", "speech", "carry"]
+CLAUSE_PUNCT = frozenset({",", ";", ":", "«", "»", "„", "“", "”", '"', "(", ")", "–", "-", "‚", "‘"})
+LINE_BREAK = re.compile(r"(?<![,;\-–])[ \t]*\n\s*")
+CLAUSE_COMMAS = frozenset({",", ";", ":", "(", ")", "–"})
+CAPITAL_RUN = re.compile(r"[A-ZÀ-ÖØ-Þ][\w.-]*(?:[ \t]+[A-ZÀ-ÖØ-Þ][\w.-]*){2,}")
+COORD = frozenset({"und", "sowie", "oder", "and", "or"})
+GENERIC_ADJ = frozenset(
+    [
+        "erste",
+        "ersten",
+        "vorläufige",
+        "vorläufigen",
+        "jüngste",
+        "jüngsten",
+        "neue",
+        "neuen",
+        "neuesten",
+        "bisherige",
+        "bisherigen",
+        "eigene",
+        "eigenen",
+        "weitere",
+        "weiteren",
+        "aktuelle",
+        "aktuellen",
+        "übereinstimmenden",
+        "übereinstimmende",
+        "verschiedenen",
+        "verschiedene",
+        "anderen",
+        "andere",
+        "gleichen",
+    ]
+)
+FEM_SUFFIXES = ("ung", "heit", "keit", "schaft", "ion", "tät", "ei", "ik", "ur", "enz", "anz", "ie", "e")
+NEUT_SUFFIXES = (
+    "ium",
+    "um",
+    "ment",
+    "chen",
+    "lein",
+    "tum",
+    "amt",
+    "militär",
+    "fernsehen",
+    "parlament",
+    "land",
+)
+TITLE_SUFFIXES = (
+    "minister",
+    "ministerin",
+    "sprecher",
+    "sprecherin",
+    "präsident",
+    "präsidentin",
+    "chef",
+    "chefin",
+    "agentur",
+    "kollege",
+    "kollegin",
+    "führer",
+    "leiter",
+    "leiterin",
+    "abgeordnete",
+    "abgeordneter",
+    "vorsitzende",
+    "vorsitzender",
+    "sender",
+    "zeitung",
+    "fernsehen",
+    "haber",
+    "sekretär",
+    "kommissar",
+    "kommissarin",
+    "experte",
+    "expertin",
+    "direktor",
+    "direktorin",
+    "berater",
+    "beraterin",
+    "kandidat",
+    "kandidatin",
+    "botschafter",
+)
+
+
+@dataclass(slots=True)
+class Phrase:
+    """A shallow noun phrase: token indices and its parts."""
+
+    first: int
+    last: int
+    det: str | None = None
+    adjs: list[Token] = field(default_factory=list)
+    nouns: list[Token] = field(default_factory=list)
+    genitive: Phrase | None = None
+    coord_adjs: list[list[Token]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Attribution:
+    """A cue in a sentence and the sources it names, outermost first (``[Lee, Südkorea]``)."""
+
+    kind: AttributionKind
+    cue: str
+    cue_start: int
+    cue_end: int
+    sources: list[str]
+    source_span: tuple[int, int] | None = None
+    strength: str = "strong"
+    clause_start: int = 0  # char offset of the clause the cue governs
+    verb_first: bool = False  # ", sagte X" after the speech it closes
+
+
+@cache
+def tables() -> dict[str, Any]:
+    raw: dict[str, Any] = read_json("claims_attribution.json")
+    out: dict[str, Any] = {k: frozenset(v) for k, v in raw.items() if isinstance(v, list)}
+    out["laut_seq"] = frozenset(tuple(t.lower for t in tokenize(x)) for x in raw["laut"])
+    out["berufung_seq"] = frozenset(tuple(t.lower for t in tokenize(x)) for x in raw["berufung"])
+    out["nach_suffixes"] = tuple(raw["nach_noun_suffixes"])
+    return out
+
+
+def is_nach_noun(word: str) -> bool:
+    """``Angaben``, ``Polizeiangaben``, ``UNHCR-Angaben``: a noun that makes ``nach X`` a source cue."""
+    t = tables()
+    return word in t["nach_nouns"] or (len(word) > 8 and word.endswith(t["nach_suffixes"]))
+
+
+@dataclass(frozen=True, slots=True)
+class Verb:
+    lemma: str
+    particle: str | None
+    strength: str
+    lang: str
+
+
+@cache
+def speech_verbs() -> dict[str, list[Verb]]:
+    """Form -> readings; separable verbs also get their joined forms (``mitteilte``)."""
+    out: dict[str, list[Verb]] = {}
+    for forms, lemma, particle, strength, lang in read_rows("quotes_verbs.tsv"):
+        part = None if particle == "-" else particle
+        for form in forms.split(","):
+            if part and form.startswith(part):  # "mitgeteilt", "ausgeführt": particle already joined
+                out.setdefault(form, []).append(Verb(lemma, None, strength, lang))
+                continue
+            out.setdefault(form, []).append(Verb(lemma, part, strength, lang))
+            if part:
+                out.setdefault(part + form, []).append(Verb(lemma, None, strength, lang))
+    return out
+
+
+SEPARABLE = frozenset(
+    {"zu", "ab", "an", "aus", "vor", "ein", "auf", "nach", "zurück", "mit", "fest", "bei", "los"}
+)
+
+
+def is_adj(tok: Token) -> bool:
+    w = tok.text
+    return (
+        tok.kind == "word"
+        and w[:1].islower()
+        and w.endswith(("e", "en", "er", "es", "em"))
+        and len(w) > 3
+        and w not in tables()["determiners"]
+        and w not in tables()["prepositions"]
+    )
+
+
+def is_cap(tok: Token | None) -> bool:
+    return tok is not None and tok.kind == "word" and tok.text[:1].isupper()
+
+
+@dataclass(slots=True)
+class Analysis:
+    """An article prepared once for the extractors: tokens, sentence token ranges, entities, names."""
+
+    text: str
+    tokens: list[Token]
+    starts: list[int]
+    sentences: list[tuple[int, int]]  # token index ranges [first, end)
+    ents: list[tuple[int, int, str]]
+    names: list[tuple[int, str]] = field(default_factory=list)  # (char offset, full name)
+    lang: str = "de"
+    attributions: list[list[Attribution]] | None = None  # per sentence, see all_attributions
+    quoted: list[tuple[int, int]] = field(default_factory=list)
+    firsts: list[int] = field(default_factory=list)
+
+    def tok_at(self, char: int) -> int:
+        return bisect.bisect_right(self.starts, char) - 1
+
+    def sentence_of(self, tok: int) -> int:
+        if len(self.firsts) != len(self.sentences):
+            self.firsts = [s for s, _ in self.sentences]
+        return max(0, bisect.bisect_right(self.firsts, tok) - 1)
+
+
+_LAST: list[tuple[Doc, str, Analysis]] = []
+
+
+def analyse(text: str, doc: Doc, lang: str = "de") -> Analysis:
+    """Prepare an article once; claims and quotes of the same Doc share the result."""
+    if _LAST and _LAST[0][0] is doc and _LAST[0][1] is text and _LAST[0][2].lang == lang:
+        return _LAST[0][2]
+    an = _analyse(text, doc, lang)
+    _LAST[:] = [(doc, text, an)]
+    return an
+
+
+def _analyse(text: str, doc: Doc, lang: str) -> Analysis:
+    tokens = tokenize(text)
+    starts = [t.start for t in tokens]
+    sentences: list[tuple[int, int]] = []
+    if doc.has_annotation("SENT_START"):
+        spans = [(s.start_char, s.end_char) for s in doc.sents]
+    else:
+        spans = [(0, len(text))]
+    for s, e in _split_lines(text, spans):
+        a = bisect.bisect_left(starts, s)
+        b = bisect.bisect_left(starts, e)
+        if b > a:
+            sentences.append((a, b))
+    ents = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+    an = Analysis(text, tokens, starts, sentences, ents, lang=lang)
+    an.names = _collect_names(an)
+    return an
+
+
+def _split_lines(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Headings and paragraphs end a sentence even when the splitter ran on (blank ``sentencizer``)."""
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        cut = s
+        for m in LINE_BREAK.finditer(text, s, e):
+            if m.start() > cut:
+                out.append((cut, m.start()))
+            cut = m.end()
+        if e > cut:
+            out.append((cut, e))
+    return out
+
+
+def _is_title(word: str) -> bool:
+    w = word.lower()
+    return w in tables()["titles"] or w.endswith(TITLE_SUFFIXES)
+
+
+def _collect_names(an: Analysis) -> list[tuple[int, str]]:
+    """Full person names of the article: PER entities, else a title followed by capitalised words."""
+    names = [(s, an.text[s:e]) for s, e, label in an.ents if label == "PER" and " " in an.text[s:e]]
+    toks = an.tokens
+    titles = tables()["titles"]
+    candidates = (
+        k
+        for m in CAPITAL_RUN.finditer(an.text)  # only runs of three capitalised words can hold "title + name"
+        for k in range(an.tok_at(m.start()), an.tok_at(m.end() - 1) + 1)
+    )
+    for i in candidates:
+        tok = toks[i]
+        if not (tok.lower in titles or tok.lower.endswith(TITLE_SUFFIXES)) or not tok.text[:1].isupper():
+            continue
+        j = i + 1
+        while j < len(toks) and is_cap(toks[j]) and not _is_title(toks[j].text) and j - i <= 4:
+            j += 1
+        if j - i >= 3:  # at least two name tokens after the title
+            names.append((toks[i + 1].start, an.text[toks[i + 1].start : toks[j - 1].end]))
+    names.sort()
+    return names
+
+
+def resolve_name(an: Analysis, name: str, pos: int) -> str:
+    """``Lawrow`` -> ``Sergej Lawrow`` when the full name appears in the article (earlier ones first)."""
+    if " " in name.strip():
+        return name
+    key = name[:-1] if name.endswith("s") and len(name) > 4 else name
+    best: str | None = None
+    for at, full in an.names:
+        parts = full.split()
+        if (name in parts or key in parts) and (at <= pos or best is None):
+            best = full
+    return best or name
+
+
+# --- noun phrases -----------------------------------------------------------------------------------------
+
+
+def phrase_after(an: Analysis, i: int, end: int, genitive: bool = True) -> Phrase | None:
+    """A noun phrase starting at token i (determiner, adjectives, capitalised words, genitive)."""
+    toks, t = an.tokens, tables()
+    j = i
+    det = None
+    if j < end and toks[j].lower in t["determiners"] and toks[j].kind == "word":
+        det = toks[j].lower
+        j += 1
+    adjs: list[Token] = []
+    coord: list[list[Token]] = []
+    while j < end and (is_adj(toks[j]) or toks[j].lower in ("auch",)):
+        if toks[j].lower != "auch":
+            adjs.append(toks[j])
+        j += 1
+        # "des ukrainischen und auch des südkoreanischen Geheimdienstes": elliptic first conjunct
+        if j < end and toks[j].lower in COORD and adjs:
+            k = j + 1
+            while k < end and toks[k].lower in ("auch", "des", "der", "dem", "den", "die"):
+                k += 1
+            if k < end and is_adj(toks[k]):
+                coord.append(adjs)
+                adjs = []
+                j = k
+    nouns: list[Token] = []
+    while j < end and is_cap(toks[j]) and (not nouns or toks[j].start - toks[j - 1].end <= 1):
+        if nouns and toks[j].lower in t["determiners"]:
+            break
+        nouns.append(toks[j])
+        j += 1
+    if not nouns:
+        return None
+    ph = Phrase(i, j - 1, det, adjs, nouns, None, coord)
+    head = nouns[-1].lower
+    if genitive and j < end and toks[j].lower in ("des", "der", "von", "of") and toks[j].kind == "word":
+        carrier = head in t["carrier_nouns"] or _is_title(head)
+        if toks[j].lower != "von" or carrier:
+            gen = phrase_after(an, j if toks[j].lower != "von" else j + 1, end, genitive=True)
+            if gen is not None:
+                ph.genitive = gen
+                ph.last = gen.last
+    return ph
+
+
+def phrases_coordinated(an: Analysis, i: int, end: int) -> list[Phrase]:
+    """``Medien und dem ukrainischen Geheimdienst`` -> two phrases."""
+    out: list[Phrase] = []
+    j = i
+    while j < end:
+        ph = phrase_after(an, j, end)
+        if ph is None:
+            break
+        out.append(ph)
+        k = ph.last + 1
+        if k < end and an.tokens[k].lower in COORD:
+            j = k + 1
+            continue
+        break
+    return out
+
+
+def phrase_before(an: Analysis, i: int, start: int) -> Phrase | None:
+    """The noun phrase ending right before token i (for ``X zufolge``)."""
+    toks, t = an.tokens, tables()
+    j = i - 1
+    while j >= start and (
+        is_cap(toks[j]) or is_adj(toks[j]) or toks[j].lower in t["determiners"] or toks[j].lower in COORD
+    ):
+        j -= 1
+    k = j + 1
+    while k < i:
+        phs = phrases_coordinated(an, k, i)
+        if phs and phs[-1].last == i - 1:
+            return phs[0] if len(phs) == 1 else _merge(phs)
+        k += 1
+    return None
+
+
+def _merge(phs: list[Phrase]) -> Phrase:
+    first = phs[0]
+    first.coord_adjs = [p.adjs for p in phs[:-1]]
+    last = phs[-1]
+    return Phrase(first.first, last.last, last.det, last.adjs, last.nouns, last.genitive, first.coord_adjs)
+
+
+# --- base forms -------------------------------------------------------------------------------------------
+
+
+def _gender(noun: str) -> str:
+    w = noun.lower()
+    if w.endswith(NEUT_SUFFIXES):
+        return "n"
+    if w.endswith(FEM_SUFFIXES):
+        return "f"
+    return "m"
+
+
+def _adj_base(adj: str, plural: bool, gender: str) -> str:
+    stem = adj
+    for suffix in ("en", "em", "er", "es", "e"):
+        if adj.endswith(suffix):
+            stem = adj[: -len(suffix)]
+            break
+    ending = "e" if plural or gender == "f" else "es" if gender == "n" else "er"
+    return stem + ending
+
+
+def _noun_base(noun: str, det: str | None) -> str:
+    if det in ("des", "eines") and len(noun) > 5:
+        if noun.endswith("es") and not noun.endswith(("ses", "ies")):
+            return noun[:-2]
+        if noun.endswith("s"):
+            return noun[:-1]
+    if det in ("den", None) and noun.endswith("ern"):
+        return noun[:-1]
+    return noun
+
+
+def phrase_text(an: Analysis, ph: Phrase) -> list[str]:
+    """Source names of a phrase: a named entity, a full name, or the nominative base form (may be several)."""
+    t = tables()
+    head = ph.nouns[-1]
+    if ph.genitive is not None and (head.lower in t["carrier_nouns"]):
+        return phrase_text(an, ph.genitive)
+    ent = _entity_in(an, ph)
+    if ent:
+        return [resolve_name(an, ent, head.start)]
+    if len(ph.nouns) >= 2 and _is_title(ph.nouns[0].text) and not ph.genitive:
+        name = " ".join(n.text for n in ph.nouns[1:])
+        return [resolve_name(an, name, head.start)]
+    if not ph.adjs and not ph.coord_adjs and not ph.det and len(ph.nouns) == 1 and not ph.genitive:
+        word = head.text
+        resolved = resolve_name(an, word, head.start)
+        if resolved != word:
+            return [resolved]
+        if word.endswith("s") and len(word) > 4 and word[:-1] in an.text:  # "Südkoreas" -> "Südkorea"
+            return (
+                [word]
+                if head.lower in t["carrier_nouns"]
+                else [word[:-1]]
+                if word[:-2].isalpha() and word[-2] in "aeiou"
+                else [word]
+            )
+    plural = ph.det in ("den",) or (ph.det is None and any(a.text.endswith("en") for a in ph.adjs))
+    nouns = [n.text for n in ph.nouns]
+    nouns[-1] = _noun_base(nouns[-1], ph.det)
+    gender = _gender(nouns[-1])
+    groups = [*ph.coord_adjs, ph.adjs] if ph.coord_adjs else [ph.adjs]
+    out = []
+    for adjs in groups:
+        words = [
+            _adj_base(a.text, plural, gender) for a in adjs if a.lower not in GENERIC_ADJ or len(groups) > 1
+        ]
+        words += nouns
+        if ph.genitive is not None:
+            words.append(an.text[an.tokens[ph.genitive.first].start : an.tokens[ph.genitive.last].end])
+        out.append(" ".join(words))
+    return out
+
+
+def _entity_in(an: Analysis, ph: Phrase) -> str | None:
+    s, e = an.tokens[ph.first].start, an.tokens[ph.last if not ph.genitive else ph.genitive.first - 2].end
+    best: str | None = None
+    for es, ee, label in an.ents:
+        if es >= s and ee <= e and label in ("PER", "ORG") and (best is None or ee - es > len(best)):
+            best = an.text[es:ee]
+    return best
+
+
+def is_source_less(ph: Phrase) -> bool:
+    """``nach ersten Schätzungen``: a carrier noun with only generic adjectives names no source."""
+    head = ph.nouns[-1].lower
+    return (
+        head in tables()["carrier_nouns"]
+        and ph.genitive is None
+        and all(a.lower in GENERIC_ADJ for a in ph.adjs)
+        and len(ph.nouns) == 1
+        and not ph.coord_adjs
+    )
+
+
+# --- cues -------------------------------------------------------------------------------------------------
+
+
+KONJ2 = frozenset(
+    "würde würden wäre wären hätte hätten könnten müssten gäbe trügen wollten sollen".split()  # noqa: SIM905
+)
+
+
+def konjunktiv(an: Analysis, a: int, b: int, mood_one_only: bool = False) -> bool:
+    """Reported-speech mood in tokens [a, b): Konjunktiv I, or II as its substitute (unless mood_one_only)."""
+    if b <= a:
+        return False
+    return _konjunktiv_re(mood_one_only).search(an.text, an.tokens[a].start, an.tokens[b - 1].end) is not None
+
+
+@cache
+def _konjunktiv_re(mood_one_only: bool) -> re.Pattern[str]:
+    forms = tables()["konjunktiv"] - KONJ2 if mood_one_only else tables()["konjunktiv"]
+    return _words_re(forms, ignore_case=False)
+
+
+def _words_re(words: frozenset[str] | set[str], ignore_case: bool = True) -> re.Pattern[str]:
+    """Any of ``words`` as a whole word (lower-case words match lower-case text only without ignore_case)."""
+    alternatives = "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE if ignore_case else 0)
+
+
+def clause_bounds(
+    an: Analysis, i: int, first: int, end: int, marks: frozenset[str] = CLAUSE_PUNCT
+) -> tuple[int, int]:
+    a = i
+    while a > first and an.tokens[a - 1].text not in marks:
+        a -= 1
+    b = i
+    while b < end and an.tokens[b].text not in marks and an.tokens[b].text not in ".!?":
+        b += 1
+    return a, b
+
+
+def sentence_attributions(an: Analysis, si: int, ctx: SpeakerMemory) -> list[Attribution]:
+    first, end = an.sentences[si]
+    out: list[Attribution] = []
+    if end <= first:
+        return out
+    toks, t = an.tokens, tables()
+    triggers = _triggers()
+    for i in range(first, end):
+        tok = toks[i]
+        low = tok.lower
+        if low not in triggers:  # a set lookup per token is cheaper than any regex over the sentence
+            continue
+        att: Attribution | None = None
+        n_laut = _match_seq(toks, i, end, t["laut_seq"])
+        n_berufung = _match_seq(toks, i, end, t["berufung_seq"])
+        if n_laut:
+            att = _prep(an, i, i + n_laut, end, an.text[tok.start : toks[i + n_laut - 1].end])
+        elif low == "so" and i > first and toks[i - 1].text in ",–-":
+            att = _so(an, i, end)
+        elif low == "nach" and i + 1 < end:
+            att = _nach(an, i, end)
+        elif n_berufung:
+            att = _prep(an, i, i + n_berufung, end, an.text[tok.start : toks[i + n_berufung - 1].end])
+        elif low in t["postpositions"]:
+            att = _postposition(an, i, first)
+        elif tok.kind == "word" and low in speech_verbs() and (tok.text[:1].islower() or i == first):
+            att = _speech(an, i, first, end, ctx)
+        if att is not None:
+            out.append(att)
+    return _attach_chains(an, out, first, end)
+
+
+@cache
+def _triggers() -> frozenset[str]:
+    """Words that can start a cue."""
+    t = tables()
+    words = set(_first_words(t["laut_seq"])) | set(_first_words(t["berufung_seq"])) | set(t["postpositions"])
+    return frozenset(words | {"so", "nach"} | set(speech_verbs()))
+
+
+def _postposition(an: Analysis, i: int, first: int) -> Attribution | None:
+    """``dem Bericht zufolge``; a source-less phrase (``ersten Schätzungen zufolge``) names no source."""
+    toks = an.tokens
+    ph = phrase_before(an, i, first)
+    if ph is None:
+        return None
+    generic = is_source_less(ph)
+    return Attribution(
+        "prep",
+        toks[i].text,
+        toks[ph.first].start,
+        toks[i].end,
+        [] if generic else phrase_text(an, ph),
+        (toks[ph.first].start, toks[ph.last].end),
+        "weak" if generic else "strong",
+    )
+
+
+def all_attributions(an: Analysis) -> list[list[Attribution]]:
+    """Cues of every sentence, computed once per article; pronouns resolve to the last person speaker
+    outside quotation marks."""
+    if an.attributions is None:
+        memory = SpeakerMemory()
+        spans = quoted_spans(an.text)
+        starts = [s for s, _ in spans]
+        out = []
+        for si in range(len(an.sentences)):
+            atts = sentence_attributions(an, si, memory)
+            memory.note([a for a in atts if not _inside(a.cue_start, spans, starts)])
+            out.append(atts)
+        an.attributions = out
+        an.quoted = spans
+    return an.attributions
+
+
+def _inside(pos: int, spans: list[tuple[int, int]], starts: list[int]) -> bool:
+    k = bisect.bisect_right(starts, pos) - 1
+    return k >= 0 and spans[k][0] <= pos < spans[k][1]
+
+
+# --- quotation marks --------------------------------------------------------------------------------------
+
+PAIRS = {"«": "»", "»": "«", "„": "“”", "“": "”", '"': '"', "‚": "‘’", "”": "”"}
+PARAGRAPH = re.compile(r"\n\s*\n")
+MARKS = re.compile("[" + re.escape("".join(PAIRS)) + "]")
+MAX_QUOTE = 3000
+
+
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    """Spans inside paired quotation marks, outermost only, within one paragraph."""
+    out: list[tuple[int, int]] = []
+    n = len(text)
+    resume = 0
+    for m in MARKS.finditer(text):
+        i = m.start()
+        if i < resume:
+            continue
+        closers = PAIRS[text[i]]
+        if not _opens(text, i):
+            continue
+        para = PARAGRAPH.search(text, i)
+        limit = min(n, i + MAX_QUOTE, para.start() if para else n)
+        j = min((k for k in (text.find(c, i + 1, limit) for c in closers) if k >= 0), default=-1)
+        if j > i + 1:
+            out.append((i + 1, j))
+            resume = j + 1
+    return out
+
+
+def _opens(text: str, i: int) -> bool:
+    """An opening mark precedes a word; ``‚`` and ``"`` also need a space or bracket before them."""
+    nxt = text[i + 1] if i + 1 < len(text) else " "
+    prev = text[i - 1] if i > 0 else " "
+    if nxt.isspace():
+        return False
+    if text[i] in '"‚”':
+        return prev.isspace() or prev in "([—–-/:" or i == 0
+    return True
+
+
+def _match_seq(toks: list[Token], i: int, end: int, seqs: frozenset[tuple[str, ...]]) -> int:
+    if toks[i].lower not in _first_words(seqs):
+        return 0
+    for n in (3, 2, 1):
+        if i + n <= end and tuple(x.lower for x in toks[i : i + n]) in seqs:
+            return n
+    return 0
+
+
+@cache
+def _first_words(seqs: frozenset[tuple[str, ...]]) -> frozenset[str]:
+    return frozenset(s[0] for s in seqs)
+
+
+def _so(an: Analysis, i: int, end: int) -> Attribution | None:
+    """``..., so der Sprecher.``: a source closing the sentence."""
+    ph = phrase_after(an, i + 1, end)
+    toks = an.tokens
+    if ph is None or (ph.last + 2 < end and toks[ph.last + 1].text not in ",("):
+        return None
+    return Attribution(
+        "speech",
+        "so",
+        toks[i].start,
+        toks[ph.last].end,
+        phrase_text(an, ph),
+        (toks[ph.first].start, toks[ph.last].end),
+        "strong",
+        toks[i].start,
+        True,
+    )
+
+
+def _prep(an: Analysis, i: int, j: int, end: int, cue: str) -> Attribution | None:
+    phs = phrases_coordinated(an, j, end)
+    if not phs:
+        return None
+    sources: list[str] = []
+    for ph in phs:
+        if not is_source_less(ph):
+            sources.extend(phrase_text(an, ph))
+    last = phs[-1].last
+    att = Attribution(
+        "prep",
+        cue,
+        an.tokens[i].start,
+        an.tokens[last].end,
+        sources,
+        (an.tokens[phs[0].first].start, an.tokens[phs[0].last].end),
+        "strong" if sources else "weak",
+    )
+    _relative_chain(an, att, last + 1, end)
+    return att
+
+
+def _nach(an: Analysis, i: int, end: int) -> Attribution | None:
+    """``nach Angaben des X``, ``nach ukrainischen Angaben``, ``nach Südkoreas Einschätzung``."""
+    toks = an.tokens
+    j = i + 1
+    possessor: Token | None = None
+    if (
+        is_cap(toks[j])
+        and not is_nach_noun(toks[j].lower)
+        and toks[j].text.endswith("s")
+        and j + 1 < end
+        and is_nach_noun(toks[j + 1].lower)
+    ):
+        possessor = toks[j]
+        j += 1
+    ph = phrase_after(an, j, end)
+    if ph is None or not (is_nach_noun(ph.nouns[0].lower) or is_nach_noun(ph.nouns[-1].lower)):
+        return None
+    cue = an.text[toks[i].start : ph.nouns[0].end]
+    if possessor is not None:
+        sources = phrase_text(an, Phrase(j - 1, j - 1, None, [], [possessor]))
+    elif is_source_less(ph):
+        sources = []
+    else:
+        sources = [
+            s for p in phrases_coordinated(an, j, end) if not is_source_less(p) for s in phrase_text(an, p)
+        ]
+    span = (toks[ph.first if possessor is None else j - 1].start, toks[ph.last].end)
+    att = Attribution(
+        "prep", cue, toks[i].start, toks[ph.last].end, sources, span, "strong" if sources else "weak"
+    )
+    _relative_chain(an, att, ph.last + 1, end)
+    return att
+
+
+def _relative_chain(an: Analysis, att: Attribution, k: int, end: int) -> None:
+    """``Berichten, die sich auf eine Einschätzung des Geheimdienstes berufen``: append the inner source."""
+    toks, t = an.tokens, tables()
+    if k + 3 >= end or toks[k].text != "," or toks[k + 1].lower not in ("die", "der", "das", "which", "that"):
+        return
+    m = k + 2
+    while m < min(end, k + 6) and toks[m].lower != "auf":
+        m += 1
+    if m >= end or toks[m].lower != "auf":
+        return
+    ph = phrase_after(an, m + 1, end)
+    if ph is None:
+        return
+    after = ph.last + 1
+    if after < end and toks[after].lower in t["chain_verbs"]:
+        att.sources.extend(phrase_text(an, ph))
+        att.cue_end = toks[after].end
+
+
+def _attach_chains(an: Analysis, atts: list[Attribution], first: int, end: int) -> list[Attribution]:
+    """``unter Berufung auf X`` right after another cue extends that cue's chain."""
+    out: list[Attribution] = []
+    for att in atts:
+        if (
+            out
+            and att.cue.lower().startswith(("unter berufung", "mit berufung", "citing"))
+            and att.cue_start - out[-1].cue_end < 80
+        ):
+            out[-1].sources.extend(s for s in att.sources if s not in out[-1].sources)
+            out[-1].cue_end = att.cue_end
+            continue
+        out.append(att)
+    return out
+
+
+def _speech(an: Analysis, i: int, first: int, end: int, ctx: SpeakerMemory) -> Attribution | None:
+    toks, t = an.tokens, tables()
+    low = toks[i].lower
+    readings = speech_verbs()[low]
+    a, b = clause_bounds(an, i, first, end, CLAUSE_COMMAS)
+    clause_words = {toks[k].lower for k in range(i + 1, b)}
+    last_word = toks[b - 1].lower if b - 1 > i else ""
+    verb: Verb | None = None
+    for r in readings:
+        plain = r.particle is None and not (last_word in SEPARABLE and b - 1 > i)
+        if plain or (r.particle is not None and r.particle in clause_words):
+            verb = r
+    if verb is None:
+        return None
+    if verb.lemma in ("heißen",) and not (
+        (i + 1 < end and toks[i + 1].lower == "es") or toks[i - 1].lower == "es"
+    ):
+        return None
+    subject = _heisst_es_source(an, i, b) if verb.lemma == "heißen" else _subject(an, i, a, b, end)
+    apposition = False
+    if subject is None and a == i and i + 1 < end and toks[i + 1].text in ",:" and a - 1 > first:
+        # "Sergei Voznyak, Sprecher des Teams, sagte, ...": the subject opens the sentence
+        subject = first_subject(an, first, a - 1)
+        apposition = subject is not None
+    sources: list[str] = []
+    span: tuple[int, int] | None = None
+    if subject is not None:
+        last = a - 2 if apposition else subject.last  # the apposition belongs to the mention
+        span = (toks[subject.first].start, toks[last].end)
+        head = subject.nouns[-1].lower
+        if (
+            len(subject.nouns) == 1
+            and not subject.adjs
+            and head in t["pronouns_person"] | t["pronouns_other"]
+        ):
+            person = ctx.last_person if head in t["pronouns_person"] else None
+            sources = [person] if person else [subject.nouns[-1].text]
+        else:
+            sources = phrase_text(an, subject)
+    verb_first = a == i and a > first and toks[a - 1].text in ",:" and not apposition
+    cue = toks[i].text if verb.particle is None else f"{toks[i].text} {verb.particle}"
+    return Attribution(
+        "speech", cue, toks[i].start, toks[i].end, sources, span, verb.strength, toks[a].start, verb_first
+    )
+
+
+def _heisst_es_source(an: Analysis, i: int, b: int) -> Phrase | None:
+    """``hieß es in einer Erklärung des Ministeriums`` / ``hieß es aus Regierungskreisen``."""
+    toks = an.tokens
+    j = i + 1
+    while j < b and toks[j].lower in ("es", "weiter", "dazu", "zudem", "auch", "am", "nun"):
+        j += 1
+    while j < b and toks[j].lower in ("in", "aus", "von", "im", "vom", "seitens", "bei"):
+        j += 1
+        ph = phrase_after(an, j, b)
+        if ph is not None:
+            return ph
+    a = i  # "In dem Antrag heißt es"
+    while a > 0 and toks[a - 1].text not in CLAUSE_COMMAS and toks[a - 1].text not in ".!?":
+        a -= 1
+    if a < i and toks[a].lower in ("in", "im", "aus"):
+        return phrase_after(an, a + 1, i)
+    return None
+
+
+def _subject(an: Analysis, i: int, a: int, b: int, end: int) -> Phrase | None:
+    """Subject of the speech verb at i in clause [a, b): after the verb when inverted, else before it."""
+    toks, t = an.tokens, tables()
+    if a < i and toks[a].lower in ("wie", "as"):
+        return phrase_after(an, a + 1, i)
+    if a < i:
+        ph = _np_or_pronoun(an, a, i)
+        if ph is not None and ph.last == i - 1 and toks[a].lower not in t["prepositions"]:
+            return ph  # SVO: "Lee sagte", "Südkorea bezeichnete ..."
+    j = i + 1
+    while j < b and toks[j].lower in (
+        "sich",
+        "nun",
+        "dann",
+        "zudem",
+        "auch",
+        "aber",
+        "jedoch",
+        "weiter",
+        "noch",
+    ):
+        j += 1
+    if j < b:
+        ph = _np_or_pronoun(an, j, b)
+        if ph is not None:
+            return ph
+    return first_subject(an, a, i)
+
+
+def first_subject(an: Analysis, a: int, i: int) -> Phrase | None:
+    """The first nominative-looking phrase in tokens [a, i) that no preposition governs."""
+    toks, t = an.tokens, tables()
+    k = a
+    while k < i:
+        low = toks[k].lower
+        if low in t["prepositions"] or low in t["oblique_determiners"]:
+            ph = phrase_after(an, k + 1 if low in t["prepositions"] else k, i, genitive=False)
+            k = ph.last + 1 if ph is not None else k + 1
+            continue
+        ph = _np_or_pronoun(an, k, i)
+        if ph is not None:
+            return ph
+        k += 1
+    return None
+
+
+def speaker_of(an: Analysis, ph: Phrase, ctx: SpeakerMemory) -> list[str]:
+    """Source names of a subject phrase; person pronouns become the last person speaker."""
+    t = tables()
+    head = ph.nouns[-1].lower
+    if len(ph.nouns) == 1 and not ph.adjs and head in t["pronouns_person"] | t["pronouns_other"]:
+        person = ctx.last_person if head in t["pronouns_person"] else None
+        return [person] if person else [ph.nouns[-1].text]
+    return phrase_text(an, ph)
+
+
+def _np_or_pronoun(an: Analysis, j: int, b: int) -> Phrase | None:
+    tok = an.tokens[j]
+    t = tables()
+    if tok.lower in t["pronouns_person"] or tok.lower in ("man", "wir", "we", "they", "i", "ich"):
+        return Phrase(j, j, None, [], [tok])
+    if (
+        tok.lower in t["oblique_determiners"]
+        or tok.lower in t["prepositions"]
+        or tok.lower in t["not_subjects"]
+    ):
+        return None
+    return phrase_after(an, j, b)
+
+
+@dataclass(slots=True)
+class SpeakerMemory:
+    """Running state across sentences: the last person speaker, for ``er``/``sie``."""
+
+    last_person: str | None = None
+    previous: list[Attribution] = field(default_factory=list)
+
+    def note(self, atts: list[Attribution]) -> None:
+        for att in atts:
+            if (att.kind == "speech" and att.sources and " " in att.sources[0]) or (
+                att.kind == "speech"
+                and att.sources
+                and att.sources[0][:1].isupper()
+                and len(att.sources) == 1
+                and att.sources[0].split()[-1][:1].isupper()
+            ):
+                self.last_person = att.sources[0]

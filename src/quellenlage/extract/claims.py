@@ -1,0 +1,266 @@
+"""Numeric claims: the figure, what it counts, on whose authority, and whether it is hedged.
+
+Shallow rules over tokens (the hot path has no parser): the counted noun phrase follows the figure
+(``rund 14.000 Soldaten aus Nordkorea``), the event verb is the first participle or listed verb in the
+clause (``getötet``, ``gekämpft``), an elliptic figure (``tausende weitere verletzt``) borrows the noun of the
+claim before it in the sentence. Sources come from extract/attribution.py; tables from rules/claims_*.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from spacy.tokens import Doc
+
+from quellenlage.extract.attribution import (
+    Analysis,
+    Attribution,
+    all_attributions,
+    analyse,
+    is_adj,
+    is_cap,
+    konjunktiv,
+)
+from quellenlage.extract.attribution import (
+    tables as attribution_tables,
+)
+from quellenlage.extract.numbers import NumberMatch, Token, find_numbers
+from quellenlage.model import Claim
+from quellenlage.rules import read_json, read_rows
+
+ENGLISH_STOP = frozenset(
+    "of the a an and or in on at to by for with from as is are was were has have had".split()  # noqa: SIM905
+)
+
+
+@cache
+def _counting() -> dict[str, Any]:
+    raw: dict[str, Any] = read_json("claims_counting.json")
+    out: dict[str, Any] = {k: frozenset(v) for k, v in raw.items() if isinstance(v, list)}
+    out["event_forms"] = dict(raw["event_forms"])
+    out["participle"] = re.compile(raw["participle_pattern"])
+    return out
+
+
+@cache
+def _hedges() -> dict[tuple[str, ...], str]:
+    return {tuple(word.split()): kind for word, kind in read_rows("claims_hedges.tsv")}
+
+
+@cache
+def _hedge_firsts() -> frozenset[str]:
+    return frozenset(k[0] for k in _hedges())
+
+
+@dataclass(slots=True)
+class _Counted:
+    words: list[str]
+    head: Token | None
+    end: int  # last token index of the counted phrase
+
+
+def _language(doc: Doc) -> str:
+    return "en" if doc.lang_ == "en" else "de"
+
+
+def _counted_phrase(an: Analysis, num: NumberMatch, end: int) -> _Counted:
+    """Adjectives, head noun and a short ``aus X`` after the figure."""
+    toks, c = an.tokens, _counting()
+    j = num.last + 1
+    words: list[str] = []
+    if an.lang == "en":
+        while j < end and toks[j].kind == "word" and toks[j].lower not in ENGLISH_STOP and len(words) < 3:
+            words.append(toks[j].text)
+            j += 1
+        head = toks[j - 1] if words else None
+    else:
+        while (
+            j < end
+            and (is_adj(toks[j]) or toks[j].lower in c["elliptic_adjectives"])
+            and toks[j].lower not in c["event_forms"]
+            and not c["participle"].match(toks[j].lower)
+        ):
+            words.append(toks[j].text)
+            j += 1
+        head = toks[j] if j < end and is_cap(toks[j]) else None
+        if head is None:
+            return _Counted(words, None, j - 1)
+        words.append(head.text)
+        j += 1
+    if j + 1 < end and toks[j].lower in c["np_postmodifiers"] and is_cap(toks[j + 1]):
+        words += [toks[j].text, toks[j + 1].text]
+        j += 2
+    return _Counted(words, head, j - 1)
+
+
+def _event(an: Analysis, counted_end: int, stop: int, num_first: int, clause_start: int) -> str | None:
+    """The event verb of the figure's clause: after the phrase, else a listed verb before it."""
+    toks, c = an.tokens, _counting()
+    for k in range(counted_end + 1, min(stop, counted_end + 14)):
+        tok = toks[k]
+        if tok.text in ",;:.!?":
+            break
+        low = tok.lower
+        if (
+            tok.kind == "word"
+            and tok.text[:1].islower()
+            and low not in c["not_participles"]
+            and (low in c["event_forms"] or c["participle"].match(low))
+        ):
+            return tok.text
+    for k in range(num_first - 1, clause_start - 1, -1):
+        if toks[k].lower in c["event_forms"] and toks[k].text[:1].islower():
+            return toks[k].text
+    return None
+
+
+def _hedged(an: Analysis, a: int, b: int, sourced: bool) -> bool:
+    toks = an.tokens
+    hedges = _hedges()
+    firsts = _hedge_firsts()
+    for k in range(a, b):
+        if toks[k].lower not in firsts:
+            continue
+        for n in (3, 1):
+            key = tuple(t.lower for t in toks[k : k + n])
+            kind = hedges.get(key)
+            if kind and (kind != "estimate" or not sourced):
+                return True
+    return False
+
+
+def _segment(an: Analysis, i: int, first: int, end: int) -> tuple[int, int]:
+    toks = an.tokens
+    a = i
+    while a > first and toks[a - 1].text not in ",;:–":
+        a -= 1
+    b = i
+    while b < end and toks[b].text not in ",;:–":
+        b += 1
+    return a, b
+
+
+def _sources_for(
+    num: NumberMatch, atts: list[Attribution], an: Analysis, seg: tuple[int, int]
+) -> tuple[list[str], str | None]:
+    """Speech-verb speakers of the sentence first, then the prepositional cue nearest the figure."""
+    sources: list[str] = []
+    cues: list[str] = []
+    for att in atts:
+        if att.kind == "speech" and att.sources:
+            sources += att.sources
+            cues.append(att.cue)
+    preps = [a for a in atts if a.kind == "prep" and a.sources]
+    seg_start, seg_end = an.tokens[seg[0]].start, an.tokens[seg[1] - 1].end
+    inside = [a for a in preps if seg_start <= a.cue_start < seg_end]
+    before = [a for a in preps if a.cue_start < num.start]
+    chosen = inside[-1] if inside else before[-1] if before else preps[0] if preps else None
+    if chosen is not None:
+        sources += chosen.sources
+        cues.append(chosen.cue)
+    unique = list(dict.fromkeys(s for s in sources if s))
+    return unique, " + ".join(cues) if cues else None
+
+
+def _carries(an: Analysis, first: int, end: int) -> bool:
+    """Does the sentence continue the previous one's source (``demnach``, Konjunktiv I)?"""
+    toks, t = an.tokens, attribution_tables()
+    if t["carry_words"] & {toks[k].lower for k in range(first, end)}:
+        return True
+    return konjunktiv(an, first, end, mood_one_only=True)
+
+
+def find_claims(article_id: str, text: str, doc: Doc) -> list[Claim]:
+    """Numeric claims of one article, in text order, with offsets into ``text``."""
+    an = analyse(text, doc, _language(doc))
+    numbers = find_numbers(text, an.lang, an.tokens)
+    lemmas = _lemma_index(doc)
+    all_atts = all_attributions(an)
+    previous: tuple[list[str], str | None] = ([], None)
+    claims: list[Claim] = []
+    n = 0
+    for si, (first, end) in enumerate(an.sentences):
+        atts = all_atts[si]
+        here: list[NumberMatch] = []
+        while n < len(numbers) and numbers[n].first < end:
+            if numbers[n].first >= first:
+                here.append(numbers[n])
+            n += 1
+        own = [a for a in atts if a.sources]
+        carried = not own and _carries(an, first, end)
+        last_counted: _Counted | None = None
+        for k, num in enumerate(here):
+            stop = here[k + 1].first if k + 1 < len(here) else end
+            counted = _counted_phrase(an, num, stop)
+            if counted.head is None and last_counted is not None and last_counted.head is not None:
+                words = [*counted.words, last_counted.words[-1]] if counted.words else last_counted.words
+                counted = _Counted(words, last_counted.head, counted.end)
+            elif counted.head is not None:
+                last_counted = counted
+            seg = _segment(an, num.first, first, end)
+            event = _event(an, max(counted.end, num.last), stop, num.first, seg[0])
+            if own:
+                sources, cue = _sources_for(num, atts, an, seg)
+            elif carried:
+                sources, cue = previous
+            else:
+                sources, cue = [], None
+            claims.append(_claim(article_id, an, num, counted, event, sources, cue, seg, lemmas))
+        if own:
+            previous = _sentence_sources(atts)
+        elif not carried:
+            previous = ([], None)
+    return claims
+
+
+def _sentence_sources(atts: list[Attribution]) -> tuple[list[str], str | None]:
+    sources = [s for a in atts if a.sources for s in a.sources]
+    cues = [a.cue for a in atts if a.sources]
+    return list(dict.fromkeys(sources)), " + ".join(cues) if cues else None
+
+
+def _lemma_index(doc: Doc) -> dict[int, str]:
+    if not doc.has_annotation("LEMMA"):
+        return {}
+    return {t.idx: t.lemma_ for t in doc if t.lemma_}
+
+
+def _claim(
+    article_id: str,
+    an: Analysis,
+    num: NumberMatch,
+    counted: _Counted,
+    event: str | None,
+    sources: list[str],
+    cue: str | None,
+    seg: tuple[int, int],
+    lemmas: dict[int, str],
+) -> Claim:
+    end_tok = max(num.last, counted.end) if counted.head is not None and counted.end > num.last else num.last
+    if counted.head is None and counted.words:
+        end_tok = max(end_tok, counted.end)
+    start, end = num.start, an.tokens[end_tok].end
+    counts_words = list(counted.words) if counted.words else ([num.unit] if num.unit else [])
+    if event:
+        counts_words.append(event)
+    head = counted.head
+    counts_head = lemmas.get(head.start, head.text) if head is not None else num.unit
+    return Claim(
+        article=article_id,
+        start=start,
+        end=end,
+        text=an.text[start:end],
+        value=num.value,
+        low=num.low,
+        high=num.high,
+        approx=num.approx,
+        vague=num.vague,
+        counts=" ".join(counts_words) or None,
+        counts_head=counts_head,
+        attributed_to=sources,
+        cue=cue,
+        hedged=_hedged(an, seg[0], seg[1], bool(sources)),
+    )

@@ -1,0 +1,374 @@
+"""Direct and reported speech with its speaker.
+
+Direct speech is text between paired quotation marks (« », „ “, " ", » «, “ ”, ‚ ‘). A short quote of one to
+three words counts only when the sentence has a speech cue (else it is a scare quote or the name of a treaty
+or term). The speaker comes from the nearest speech verb before the quote in its sentence, else after it,
+else from a prepositional cue (``laut X``, ``nach Einschätzung des X``), else from the sentence before when
+it ends in a colon, else from the quote just before (quotes running across sentences). Reported speech is
+the clause a speech verb introduces (``erklärte, ... werde ...``) or closes (``..., teilte X mit``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+from quellenlage.extract.attribution import (
+    CLAUSE_COMMAS,
+    Analysis,
+    Attribution,
+    SpeakerMemory,
+    all_attributions,
+    analyse,
+    clause_bounds,
+    first_subject,
+    konjunktiv,
+    quoted_spans,
+    speaker_of,
+)
+from quellenlage.extract.attribution import tables as attribution_tables
+from quellenlage.extract.numbers import find_numbers
+from quellenlage.model import Quote, QuoteKind
+
+__all__ = ["QuoteMatch", "find_quote_matches", "find_quotes", "quoted_spans"]
+from quellenlage.rules import read_json
+
+SPEECH_COMPLEMENTS = frozenset({"dass", "daß", "ob", "that", "whether"})
+
+
+@dataclass(slots=True)
+class QuoteMatch:
+    """A quote with the mention its speaker was read from (for evaluation against span-annotated gold)."""
+
+    quote: Quote
+    speaker_span: tuple[int, int] | None
+    form: str = "Direct"  # the corpus' quotation type: Direct, Indirect, FreeIndirect
+    frame: tuple[int, int] | None = None  # cue and source inside the quote's span, not part of it
+
+
+@dataclass(frozen=True, slots=True)
+class _Rules:
+    max_short_words: int
+
+
+def _rules() -> _Rules:
+    raw = read_json("quotes_rules.json")
+    return _Rules(int(raw["max_short_words"]))
+
+
+def find_quotes(article_id: str, text: str, doc: Doc) -> list[Quote]:
+    """Direct and reported quotes of one article, in text order, with offsets into ``text``."""
+    return [m.quote for m in find_quote_matches(article_id, text, doc)]
+
+
+def find_quote_matches(article_id: str, text: str, doc: Doc, sourced: bool = False) -> list[QuoteMatch]:
+    """Quotes with the mention of their speaker. ``sourced`` adds what a quotation corpus annotates beyond
+    speech proper: statements under a source cue (``laut X``, ``nach Angaben des X``, ``X zufolge``,
+    ``demnach``, ``wie X mitteilte``), indicative clauses closed by ``so X``/``sagte X``, and sentences in
+    Konjunktiv I or with ``soll`` that continue a source's account (free indirect speech)."""
+    an = analyse(text, doc, "en" if doc.lang_ == "en" else "de")
+    memory = SpeakerMemory()
+    sentence_atts = all_attributions(an)
+    spans = an.quoted
+    if spans:
+        sentence_atts = [[a for a in atts if not _inside(a.cue_start, spans)] for atts in sentence_atts]
+    direct = _direct(article_id, an, sentence_atts, spans, memory)
+    reported = _reported(article_id, an, sentence_atts, [m.quote for m in direct], sourced)
+    if sourced:
+        reported += _continued(article_id, an, sentence_atts, direct + reported)
+    return sorted(direct + reported, key=lambda m: (m.quote.start, m.quote.end))
+
+
+def _sentence_index(an: Analysis, char: int) -> int:
+    return an.sentence_of(max(0, an.tok_at(char)))
+
+
+def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s <= pos < e for s, e in spans)
+
+
+def _direct(
+    article_id: str,
+    an: Analysis,
+    sentence_atts: list[list[Attribution]],
+    spans: list[tuple[int, int]],
+    memory: SpeakerMemory,
+) -> list[QuoteMatch]:
+    rules = _rules()
+    out: list[QuoteMatch] = []
+    last: tuple[int, QuoteMatch] | None = None  # (sentence index, match) of the previous direct quote
+    for qs, qe in spans:
+        si = _sentence_index(an, qs)
+        se = _sentence_index(an, max(qs, qe - 1))
+        atts = [a for k in {si, se} for a in sentence_atts[k] if not (qs <= a.cue_start < qe)]
+        speech = [a for a in atts if a.kind == "speech"]
+        short = len(an.text[qs:qe].split()) <= rules.max_short_words
+        strong = [a for a in atts if a.strength == "strong"]
+        if (short and not strong) or _is_name(an, qs, qe):
+            continue
+        chosen = _choose(atts, qs, qe)
+        if chosen is None:
+            chosen = _neighbour_cue(an, si, se, sentence_atts, qs, memory)
+        speaker: str | None = None
+        span: tuple[int, int] | None = None
+        cue: str | None = None
+        if chosen is not None:
+            speaker = chosen.sources[0] if chosen.sources else None
+            span, cue = chosen.source_span, chosen.cue
+        elif last is not None and si - last[0] <= 2 and not speech:
+            speaker, span, cue = last[1].quote.speaker, last[1].speaker_span, last[1].quote.cue
+        quote = Quote(article_id, qs, qe, an.text[qs:qe], speaker, cue, "direct")
+        match = QuoteMatch(quote, span)
+        out.append(match)
+        last = (se, match)
+    return out
+
+
+def _is_name(an: Analysis, qs: int, qe: int) -> bool:
+    """``die „New York Times“``, ``„2001: Odyssee im Weltraum“``: titles and names, no speech."""
+    words = an.text[qs:qe].split()
+    if not words or words[-1][-1:] in ".!?" or len(words) > 8:
+        return False
+    before = an.text[max(0, qs - 12) : qs - 1].split()
+    if len(words) > 4 and not (before and before[-1].lower() in attribution_tables()["determiners"]):
+        return False
+    fillers = attribution_tables()["name_words"]
+    return all(
+        w[:1].isupper() or w[:1].isdigit() or w.lower() in fillers or not w[:1].isalpha() for w in words
+    )
+
+
+def _neighbour_cue(
+    an: Analysis, si: int, se: int, sentence_atts: list[list[Attribution]], qs: int, memory: SpeakerMemory
+) -> Attribution | None:
+    """``X wörtlich: „…“``, a cue sentence ending in a colon, or ``„…“ erklärte X.`` split off."""
+    toks = an.tokens
+    first = an.sentences[si][0]
+    q_tok = an.tok_at(qs)
+    if (q_tok - 1 > first and toks[q_tok - 1].text in '„«»"“' and toks[q_tok - 2].text == ":") or (
+        q_tok > first and toks[q_tok - 1].text == ":"
+    ):
+        colon = q_tok - 2 if toks[q_tok - 1].text != ":" else q_tok - 1
+        ph = first_subject(an, first, colon)
+        if ph is not None:
+            return Attribution(
+                "speech",
+                ":",
+                toks[colon].start,
+                toks[colon].end,
+                speaker_of(an, ph, memory),
+                (toks[ph.first].start, toks[ph.last].end),
+            )
+    if si > 0 and an.text[: toks[first].start].rstrip().endswith(":"):
+        colon_atts = [a for a in sentence_atts[si - 1] if a.kind == "speech"]
+        if colon_atts:
+            return colon_atts[-1]
+    if se + 1 < len(an.sentences):
+        nxt_first = an.sentences[se + 1][0]
+        opening = [
+            a for a in sentence_atts[se + 1] if a.kind == "speech" and an.tok_at(a.cue_start) <= nxt_first + 1
+        ]
+        if opening and (toks[nxt_first].text[:1].islower() or toks[nxt_first].lower == "so"):
+            return opening[0]
+    return None
+
+
+def _choose(atts: list[Attribution], qs: int, qe: int) -> Attribution | None:
+    """Nearest speech cue before the quote, else after it, else a prepositional cue."""
+    speech = [a for a in atts if a.kind == "speech"]
+    before = [a for a in speech if a.cue_end <= qs]
+    after = [a for a in speech if a.cue_start >= qe]
+    if before and not (after and after[0].verb_first and after[0].cue_start - qe < 4):
+        return before[-1]
+    if after:
+        return after[0]
+    preps = [a for a in atts if a.kind == "prep" and a.sources]
+    return preps[-1] if preps else None
+
+
+def _reported(
+    article_id: str, an: Analysis, sentence_atts: list[list[Attribution]], direct: list[Quote], sourced: bool
+) -> list[QuoteMatch]:
+    out: list[QuoteMatch] = []
+    for si, atts in enumerate(sentence_atts):
+        first, end = an.sentences[si]
+        speech = [a for a in atts if a.kind == "speech" and (a.strength == "strong" or sourced)]
+        for k, att in enumerate(speech):
+            span = _reported_span(an, att, speech[:k], speech[k + 1 :], first, end, sourced)
+            if span is None or _has_direct(span, direct) or any(_overlaps(span, m.quote) for m in out):
+                continue
+            if not sourced and _is_claim(an, span, atts):
+                continue
+            s, e = span
+            speaker = att.sources[0] if att.sources else None
+            kind: QuoteKind = "reported"
+            quote = Quote(article_id, s, e, an.text[s:e], speaker, att.cue, kind)
+            out.append(QuoteMatch(quote, att.source_span, "Indirect"))
+        if sourced and si > 0 and speech and _points_back(an, speech[0], first):
+            prev_first, prev_end = an.sentences[si - 1]
+            match = _sentence_quote(article_id, an, prev_first, prev_end, speech[0], None)
+            span = (match.quote.start, match.quote.end)
+            if not _has_direct(span, direct) and not any(_overlaps(span, m.quote) for m in out):
+                out.append(match)
+        preps = [a for a in atts if a.kind == "prep" and (a.sources or sourced)]
+        if speech or not preps:
+            continue
+        if sourced or (preps[0].sources and konjunktiv(an, first, end, mood_one_only=True)):
+            match = _sentence_quote(
+                article_id, an, first, end, preps[0], (preps[0].cue_start, preps[0].cue_end)
+            )
+            if not _has_direct((match.quote.start, match.quote.end), direct) and not any(
+                _overlaps((match.quote.start, match.quote.end), m.quote) for m in out
+            ):
+                out.append(match)
+    return out
+
+
+def _is_claim(an: Analysis, span: tuple[int, int], atts: list[Attribution]) -> bool:
+    """A reported clause with a figure, or with a source of its own inside (``sagte, nach Einschätzung des X
+    habe ...``), is a sourced claim: the claims stage carries it with its source chain."""
+    if any(a.kind == "prep" and span[0] <= a.cue_start < span[1] for a in atts):
+        return True
+    return bool(find_numbers(an.text[span[0] : span[1]], an.lang))
+
+
+def _points_back(an: Analysis, att: Attribution, first: int) -> bool:
+    """``Das erklärte ein Sprecher.``: the cue's object is the sentence before."""
+    return an.tokens[first].lower in ("das", "dies", "dieses") and an.tok_at(att.cue_start) == first + 1
+
+
+def _sentence_quote(
+    article_id: str, an: Analysis, first: int, end: int, att: Attribution, frame: tuple[int, int] | None
+) -> QuoteMatch:
+    """The sentence as a statement of ``att``'s source, without its closing punctuation and frame."""
+    stop = end
+    while stop > first + 1 and an.tokens[stop - 1].text in ".!?":
+        stop -= 1
+    s, e = an.tokens[first].start, an.tokens[stop - 1].end
+    if frame is not None and frame[0] <= s < frame[1]:  # "Laut Polizei wurden ...": the quote starts after
+        k = an.tok_at(frame[1]) + 1
+        while k < stop and an.tokens[k].text in ",":
+            k += 1
+        if k < stop:
+            s = an.tokens[k].start
+    speaker = att.sources[0] if att.sources else _mention(an, att)
+    quote = Quote(article_id, s, e, an.text[s:e], speaker, att.cue, "reported")
+    return QuoteMatch(quote, att.source_span, "Indirect", frame)
+
+
+def _mention(an: Analysis, att: Attribution) -> str | None:
+    """A source without a name (``nach ersten Schätzungen``) is quoted as written."""
+    return an.text[att.source_span[0] : att.source_span[1]] if att.source_span else None
+
+
+def _continued(
+    article_id: str, an: Analysis, sentence_atts: list[list[Attribution]], found: list[QuoteMatch]
+) -> list[QuoteMatch]:
+    """Sentences that carry on the previous sentence's account: ``Demnach ...``, Konjunktiv I, ``soll``."""
+    toks, t = an.tokens, attribution_tables()
+    quoted = {_sentence_index(an, m.quote.start): m for m in found}
+    out: list[QuoteMatch] = []
+    last: QuoteMatch | None = None
+    last_si = -2
+    for si, atts in enumerate(sentence_atts):
+        first, end = an.sentences[si]
+        if si in quoted:
+            last, last_si = quoted[si], _sentence_index(an, quoted[si].quote.end - 1)
+            continue
+        speaking = [a for a in atts if a.kind == "speech" and a.sources]
+        if speaking:  # "X berichtet von ...", "X warnte vor ...": an account the next sentences may continue
+            att = speaking[-1]
+            s, e = toks[first].start, toks[end - 1].end
+            quote = Quote(article_id, s, e, an.text[s:e], att.sources[0], att.cue, "reported")
+            last, last_si = QuoteMatch(quote, att.source_span, "Reported"), si
+            continue
+        if last is None or atts or last_si != si - 1:
+            last = None
+            continue
+        carry = [k for k in range(first, end) if toks[k].lower in t["carry_words"]]
+        mood = konjunktiv(an, first, end) or any(
+            toks[k].lower in t["report_modals"] for k in range(first, end)
+        )
+        if not carry and not mood:
+            last = None
+            continue
+        s, e = toks[first].start, toks[end - 1].end
+        speaker, cue = last.quote.speaker, last.quote.cue
+        if not carry and last.form == "FreeIndirect" and out and out[-1] is last:
+            merged = Quote(
+                article_id, last.quote.start, e, an.text[last.quote.start : e], speaker, cue, "reported"
+            )
+            out[-1] = QuoteMatch(merged, last.speaker_span, "FreeIndirect")
+        elif carry:
+            frame = (toks[carry[0]].start, toks[carry[0]].end)
+            quote = Quote(article_id, s, e, an.text[s:e], speaker, cue, "reported")
+            out.append(QuoteMatch(quote, last.speaker_span, "Indirect", frame))
+        else:
+            quote = Quote(article_id, s, e, an.text[s:e], speaker, cue, "reported")
+            out.append(QuoteMatch(quote, last.speaker_span, "FreeIndirect"))
+        last, last_si = out[-1], si
+    return out
+
+
+def _reported_span(
+    an: Analysis,
+    att: Attribution,
+    earlier: list[Attribution],
+    later: list[Attribution],
+    first: int,
+    end: int,
+    sourced: bool,
+) -> tuple[int, int] | None:
+    toks = an.tokens
+    if att.verb_first:
+        # "<clause>, teilte X mit": the clause runs back to the sentence start or the previous cue's comma
+        comma = an.tok_at(att.clause_start) - 1
+        start_tok = first
+        for prev in earlier:
+            k = an.tok_at(prev.cue_end)
+            while k < comma and toks[k].text != ",":
+                k += 1
+            if k < comma:
+                start_tok = max(start_tok, k + 1)
+        cue_tok = an.tok_at(att.cue_start)
+        _, clause_end = clause_bounds(an, cue_tok, first, end, CLAUSE_COMMAS)
+        if comma - start_tok < 3 or clause_end < end - 1 or toks[start_tok].lower in ("wie", "as"):
+            return None  # the cue must close the sentence
+        if not sourced and not konjunktiv(an, start_tok, comma):
+            return None
+        return toks[start_tok].start, toks[comma - 1].end
+    cue_tok = an.tok_at(att.cue_start)
+    a, _ = clause_bounds(an, cue_tok, first, end, CLAUSE_COMMAS)
+    # "X erklärte, <clause>": the clause after the verb's own clause
+    k = an.tok_at(att.cue_end - 1) + 1
+    while k < end and toks[k].text not in ",:;.!?":
+        k += 1
+    if k >= end or toks[k].text not in ",:":
+        return None
+    stop = end
+    for nxt in later:
+        if nxt.verb_first:
+            stop = min(stop, an.tok_at(nxt.clause_start) - 1)
+    while stop > k + 1 and toks[stop - 1].text in ".!?":
+        stop -= 1
+    b = k + 1
+    if stop - b < 3:
+        return None
+    opener = toks[b].lower
+    wie = toks[a].lower in ("wie", "as") and sourced  # "Wie die Polizei mitteilte, wurden ..."
+    complement = (
+        opener in SPEECH_COMPLEMENTS or toks[stop - 2].lower == "zu" or toks[stop - 1].lower.startswith("zu")
+    )
+    if not (konjunktiv(an, b, stop) or (sourced and (wie or complement))):
+        return None
+    return toks[b].start, toks[stop - 1].end
+
+
+def _has_direct(span: tuple[int, int], direct: list[Quote]) -> bool:
+    """A reported clause around a direct quote is represented by the quote itself."""
+    return any(_overlaps(span, q) for q in direct)
+
+
+def _overlaps(span: tuple[int, int], q: Quote) -> bool:
+    return min(span[1], q.end) > max(span[0], q.start)

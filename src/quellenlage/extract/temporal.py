@@ -1,0 +1,1077 @@
+"""Rule-based temporal tagger for German and English news: spans normalised to TIMEX3 values.
+
+Hand-written because no maintained Python library tags German temporal expressions
+(HeidelTime is Java; dateparser/parsedatetime parse a given string but do not find spans
+nor resolve "im vergangenen Oktober" against a publication date). Number words go
+through text2num; all cue words live in ``rules/temporal_<lang>.json``.
+
+Extents follow TimeML: determiners and modifiers belong to the expression ("der kommenden
+Woche", "Ende Juni"), prepositions do not ("seit drei Jahren" -> "drei Jahren").
+
+Anchoring (recorded in ``TimeRef.anchor``):
+- Deictic expressions (gestern, vergangene Woche, im vergangenen Jahr, vor einem Jahr, heuer)
+  refer to the time of writing, so only the publication date anchors them. If it is missing
+  or too coarse (a week from a month-precision date) the value is None: a date mentioned in
+  the text is not the time of writing.
+- Anaphoric expressions (im April, Ende Juni, am Samstag, 14. März, im Vorjahr) use the
+  publication date when precise enough, else the latest explicit date named in the text
+  before them ("text:2024-08"; latest in time, not in position). "folgend" prefers the text date.
+- Weekdays need a day-precision anchor; in news "am Samstag" is the most recent Saturday on
+  or before the anchor, or the next one on or after it when the sentence has a future cue
+  ("wird", "findet ... statt") nearer than any past cue. A month (or day of month) without a
+  year is its occurrence nearest the anchor among those the tense allows (past: at most a
+  month after the anchor; future: at most a month before). With a month-precision anchor
+  "heute" gets the month, other day expressions get None: no day is invented.
+- "vor einem Jahr" is a DATE (2024), as in TimeBank; It-TimeML/KRAUTS would mark the
+  DURATION "einem Jahr" instead. Clock times take the day named earlier in their sentence,
+  else the publication day.
+- ``narrative=True`` (histories, WikiWarsDE): the last date named anchors everything.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cache
+from typing import Any
+
+from text_to_num import text2num
+
+from quellenlage.model import PartialDate, Precision, TimeRef
+from quellenlage.rules import read_json
+
+_RANK: dict[str, int] = {"year": 0, "month": 1, "day": 2}
+_SEASON_START = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
+_DAY_VALUE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_CAL_VALUE = re.compile(r"^(\d{4})(?:-(\d{2}|SP|SU|FA|WI|Q[1-4]|H[12]))?$")
+_SENTENCE_END = re.compile(r"(?<!\d)[.!?](?:\s|$)")
+_TIME_UNITS = {"H": "H", "MIN": "M", "S": "S"}
+
+
+@dataclass(frozen=True, slots=True)
+class _Ref:
+    """A reference point: a day plus the precision it is known to."""
+
+    day: date
+    precision: Precision
+    label: str
+
+    def covers(self, need: Precision) -> bool:
+        return _RANK[self.precision] >= _RANK[need]
+
+
+@dataclass(slots=True)
+class _Hit:
+    start: int
+    end: int
+    type: str
+    value: str | None
+    vague: bool = False
+    mod: str | None = None
+    anchor: str | None = None
+    explicit: bool = False  # names a calendar date itself: may anchor later expressions
+
+
+@dataclass(slots=True)
+class _State:
+    text: str
+    published: _Ref | None
+    narrative: bool = False
+    last_text: _Ref | None = None  # latest explicit date named so far
+    last_day: _Ref | None = None  # most recent day mentioned, for clock times
+    last_day_end: int = 0
+
+    def ref(self, need: Precision, deictic: bool, text_first: bool = False) -> _Ref | None:
+        pub = self.published if self.published and self.published.covers(need) else None
+        text = self.last_text if self.last_text and self.last_text.covers(need) else None
+        if self.narrative:  # a history: every expression hangs on the dates the text names
+            return text or pub
+        if deictic:
+            return pub
+        # a text date anchors only inside what the publication date allows
+        published = self.published.label.split(":", 1)[1] if self.published else ""
+        if text and not text_first and not text.day.isoformat().startswith(published):
+            text = None
+        if text_first:
+            return text or pub
+        return pub or text
+
+    def day_ref(self, pos: int, same_sentence: bool = True) -> _Ref | None:
+        """The day a clock time belongs to: a day named earlier in the same sentence, else publication.
+
+        Parts of the day ("am Nachmittag") follow the narrative's day beyond the sentence.
+        """
+        if self.last_day and not (same_sentence and _SENTENCE_END.search(self.text, self.last_day_end, pos)):
+            return self.last_day
+        return self.published if self.published and self.published.covers("day") else None
+
+    def update(self, hit: _Hit) -> None:
+        if hit.value is None or hit.type not in ("DATE", "TIME"):
+            return
+        day = _DAY_VALUE.match(hit.value[:10])
+        if day:
+            ref = _Ref(date(*map(int, day.groups())), "day", f"text:{hit.value[:10]}")
+            self.last_day, self.last_day_end = ref, hit.end
+            if hit.explicit and hit.type == "DATE":
+                self._text_anchor(ref)
+            return
+        if hit.type != "DATE":
+            return
+        cal = _CAL_VALUE.match(hit.value)
+        if cal and hit.explicit:
+            year, part = cal.groups()
+            if part and part.isdigit():
+                self._text_anchor(_Ref(date(int(year), int(part), 1), "month", f"text:{hit.value}"))
+            else:
+                self._text_anchor(_Ref(date(int(year), 1, 1), "year", f"text:{year}"))
+
+    def _text_anchor(self, ref: _Ref) -> None:
+        # the latest date named so far, not the last one: in news a background date
+        # ("im August 2024") must not pull "im April" back before a later one
+        if self.narrative or self.last_text is None or ref.day >= self.last_text.day:
+            self.last_text = ref
+
+
+class _G:
+    """Group access for one rule of the combined regex (its groups are prefixed by the rule name)."""
+
+    __slots__ = ("m", "rule")
+
+    def __init__(self, m: re.Match[str], rule: str) -> None:
+        self.m = m
+        self.rule = rule
+
+    def g(self, key: str) -> str | None:
+        name = f"{self.rule}_{key}"
+        return self.m.group(name) if name in self.m.re.groupindex else None
+
+    def span(self, key: str | None = None) -> tuple[int, int]:
+        return self.m.span(f"{self.rule}_{key}" if key else self.rule)
+
+
+def _alt(words: Iterable[str]) -> str:
+    """Regex alternation, longest first so that "Frühjahr" wins over "Früh"."""
+    parts = sorted({w for w in words if w}, key=len, reverse=True)
+    return "(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in parts) + ")"
+
+
+def _add_months(day: date, months: int) -> tuple[int, int]:
+    index = day.year * 12 + day.month - 1 + months
+    return index // 12, index % 12 + 1
+
+
+def _iso_week(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _fmt_number(n: float | str) -> str:
+    if isinstance(n, str):
+        return n
+    return str(int(n)) if float(n).is_integer() else str(n)
+
+
+def _duration(n: float | str, unit: str) -> str:
+    if unit in _TIME_UNITS:
+        return f"PT{_fmt_number(n)}{_TIME_UNITS[unit]}"
+    if unit == "Q":
+        return f"P{_fmt_number(n * 3)}M" if not isinstance(n, str) else "PXM"
+    return f"P{_fmt_number(n)}{unit}"
+
+
+Handler = Callable[["_Tagger", _G, _State], list[_Hit]]
+
+
+class _Tagger:
+    """One language: its cue tables and the combined regex built from them."""
+
+    def __init__(self, lang: str, cues: dict[str, Any]) -> None:
+        self.lang = lang
+        self.c = cues
+        self.months: dict[str, int] = {**cues["month_abbrev"], **cues["months"]}
+        self.rel: dict[str, int | str] = cues["relative_adjectives"]
+        self.units: dict[str, list[Any]] = cues["units"]
+        self.numbers: dict[str, float] = cues["number_words"]
+        self.vague_q = {w.lower() for w in cues["vague_quantities"]}
+        rules = _rules_de(self) if lang == "de" else _rules_en(self)
+        # every rule starts at a word start: checking that once per position saves most of the time
+        alternatives = "|".join(f"(?P<{name}>{pat})" for name, pat in rules)
+        self.regex = re.compile(rf"(?<!\w)(?:{alternatives})", re.IGNORECASE)
+        self.handlers: dict[str, Handler] = {name: _HANDLERS[name.rstrip("0123456789")] for name, _ in rules}
+        self.future = re.compile(r"\b" + _alt(cues["future_cues"]) + r"\b", re.IGNORECASE)
+        self.past = re.compile(r"\b" + _alt(cues["past_cues"]) + r"\b", re.IGNORECASE)
+        self.year_after = re.compile(r"\s+" + _alt(cues["year_phrases_after"]) + r"\b", re.IGNORECASE)
+        self.trigger_words, self.trigger_prefixes, self.trigger_infixes = _trigger_words(cues)
+
+    def windows(self, text: str) -> list[tuple[int, int]]:
+        """Stretches of text around trigger words; the full regex only runs there (10x faster)."""
+        out: list[tuple[int, int]] = []
+        words, prefixes, infixes = self.trigger_words, self.trigger_prefixes, self.trigger_infixes
+        for m in _WORD.finditer(text.lower()):
+            tok = m.group(0)
+            if not (
+                tok in words
+                or tok[0].isdigit()
+                or any(tok.startswith(p) for p in prefixes.get(tok[:4], ()))
+                or (len(tok) > 7 and any(i in tok for i in infixes))
+            ):
+                continue
+            lo, hi = max(0, m.start() - _BEFORE), min(len(text), m.end() + _AFTER)
+            if out and lo <= out[-1][1]:
+                out[-1] = (out[-1][0], hi)
+                continue
+            while lo > 0 and text[lo - 1].isalnum():
+                lo -= 1  # start on a word boundary
+            out.append((lo, hi))
+        return out
+
+    # --- pattern fragments -------------------------------------------------
+    def p(self, key: str) -> str:
+        return _alt(self.c[key])
+
+    @property
+    def rel_pat(self) -> str:
+        endings = "|".join(re.escape(e) for e in self.c["adjective_endings"] if e)
+        return _alt(self.rel) + (f"(?:{endings})?" if endings else "")
+
+    @property
+    def month_pat(self) -> str:
+        return f"(?:{_alt(self.c['months'])}|{_alt(self.c['month_abbrev'])}\\.)"
+
+    @property
+    def num_pat(self) -> str:
+        stems = _alt(self.c["number_stems"])
+        return f"(?:\\d+(?:,\\d+)?|{_alt(self.numbers)}|{stems}{{2,}}|{_alt(self.vague_q)})"
+
+    # --- helpers for handlers -------------------------------------------------
+    def number(self, word: str) -> float | str | None:
+        w = word.lower().strip()
+        if w in self.vague_q:
+            return "X"
+        if w in self.numbers:
+            return self.numbers[w]
+        if re.fullmatch(r"\d+(?:,\d+)?", w):
+            return float(w.replace(",", "."))
+        try:
+            return float(text2num(w, self.lang))
+        except ValueError:
+            return None
+
+    def rel_offset(self, word: str) -> int | str | None:
+        w = word.lower()
+        for stem in sorted(self.rel, key=len, reverse=True):
+            if w.startswith(stem):
+                return self.rel[stem]
+        return None
+
+    def unit(self, word: str) -> tuple[str, bool]:
+        code, number = self.units[word.lower()]
+        return str(code), number > 1
+
+    def tense(self, state: _State, start: int, end: int) -> str | None:
+        """'future' or 'past' from the cue nearest to the expression within its sentence."""
+        text = state.text
+        lo = max(0, start - 250)
+        ends = list(_SENTENCE_END.finditer(text, lo, start))
+        lo = ends[-1].end() if ends else lo
+        nxt = _SENTENCE_END.search(text, end, min(len(text), end + 250))
+        hi = nxt.start() if nxt else min(len(text), end + 250)
+        best: tuple[int, str] | None = None
+        for kind, regex in (("future", self.future), ("past", self.past)):
+            for m in regex.finditer(text, lo, hi):
+                if m.start() < end and m.end() > start:
+                    continue  # the expression's own words ("vergangenen") are no tense cue
+                dist = start - m.end() if m.end() <= start else m.start() - end
+                if best is None or dist < best[0]:
+                    best = (dist, kind)
+        return best[1] if best else None
+
+    def prev_word(self, state: _State, start: int) -> str:
+        m = re.search(r"(\S+)\s*$", state.text[max(0, start - 40) : start])
+        return m.group(1).lower().strip("„“\"'(,") if m else ""
+
+
+_BEFORE, _AFTER = 32, 40  # longest lead-in ("den vergangenen zwei ") and tail ("oder August 2024")
+_TRIGGER_KEYS = (
+    "months",
+    "month_abbrev",
+    "seasons",
+    "weekdays",
+    "weekday_sets",
+    "relative_days",
+    "relative_day_adjectives",
+    "previous_units",
+    "this_year",
+    "units",
+    "long_adverbs",
+    "sets",
+    "year_mod_compounds",
+    "quarter_words",
+    "half_words",
+    "day_parts",
+    "daypart_sets",
+    "decade_words",
+    "frequencies",
+)
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _trigger_words(cues: dict[str, Any]) -> tuple[frozenset[str], dict[str, list[str]], tuple[str, ...]]:
+    """Words one of which every temporal expression contains: exact short ones, prefixes, infixes."""
+    words: set[str] = set()
+    for key in _TRIGGER_KEYS:
+        words.update(w.lower() for w in cues[key])
+    words.update(phrase.split()[-1] for phrase in cues["vague"])
+    prefixes: dict[str, list[str]] = {}
+    for w in sorted(words):
+        if len(w) >= 4:
+            prefixes.setdefault(w[:4], []).append(w)
+    return frozenset(words), prefixes, tuple(cues["duration_adjectives"])
+
+
+# --- rule tables ---------------------------------------------------------------
+
+
+def _common_tail(t: _Tagger, dur_prefix: str) -> list[tuple[str, str]]:
+    unit = _alt(t.units)
+    num = t.num_pat
+    return [
+        ("set", rf"\b(?P<set_w>{t.p('sets')})\w*"),
+        (
+            "setq",
+            rf"\b(?P<setq_q>{t.p('set_quantifiers')})\s+(?:(?P<setq_n>{num})\s+)?"
+            rf"(?P<setq_u>{unit}|{t.p('weekdays')})(?!\w)",
+        ),
+        ("wdset", rf"\b(?P<wdset_w>{t.p('weekday_sets')})(?!\w)"),
+        ("dpset", rf"\b(?P<dpset_w>{t.p('daypart_sets')})(?!\w)"),
+        (
+            "freq",
+            rf"\b(?P<freq_n>{t.p('frequencies')})\s+(?:{t.p('frequency_links')})\s+(?P<freq_u>{unit})(?!\w)",
+        ),
+        (
+            "dur",
+            rf"\b{dur_prefix}(?:(?P<dur_app>{t.p('approximators')})\s+)?(?P<dur_n>{num})(?:\s+|-)"
+            rf"(?P<dur_u>{unit})(?!\w)",
+        ),
+        ("vague", rf"\b(?P<vague_w>{_alt(t.c['vague'])})(?!\w)"),
+    ]
+
+
+def _rules_de(t: _Tagger) -> list[tuple[str, str]]:
+    mon, rel, num, unit = t.month_pat, t.rel_pat, t.num_pat, _alt(t.units)
+    year = r"(?:1[0-9]|20)\d\d"
+    wd, dp, mods = t.p("weekdays"), t.p("day_parts"), t.p("mods")
+    gen_year = t.p("genitive_year")
+    name = f"(?:{mon}|{t.p('seasons')})"
+    rdadj = f"{t.p('relative_day_adjectives')}(?:e|en|er|es|em)?"
+    ordinal = _alt(t.c["ordinals"])
+    return [
+        ("iso", r"\b(?P<iso_y>\d{4})-(?P<iso_m>\d{2})-(?P<iso_d>\d{2})\b"),
+        (
+            "dmy",
+            rf"(?:\b(?P<dmy_wd>{wd}),?\s+(?:den\s+)?)?(?<![\d.])(?P<dmy_d>\d{{1,2}})\.\s?(?P<dmy_m>\d{{1,2}})\."
+            rf"(?:\s?(?P<dmy_y>\d{{4}}|\d{{2}}))?(?![\d.])",
+        ),
+        (
+            "dlist",
+            rf"(?<![\d.])(?P<dlist_d>\d{{1,2}})\.(?=\s*(?:und|bis|-|–|/)\s*(?:zum\s+)?\d{{1,2}}\.\s*"
+            rf"(?P<dlist_m>{mon})(?:\s+(?P<dlist_y>{year})(?!\d))?)",
+        ),
+        (
+            "dm",
+            rf"(?:\b(?P<dm_wd>{wd}),?\s+(?:(?:den|dem)\s+)?)?(?<![\d.])(?P<dm_d>\d{{1,2}})\.\s*"
+            rf"(?P<dm_m>{mon})(?!\w)(?:\s+(?P<dm_y>{year})(?!\d))?",
+        ),
+        (
+            "quarter",
+            rf"\b(?:(?:das|dem|des)\s+)?(?P<quarter_n>{ordinal})\s+(?P<quarter_w>{t.p('quarter_words')}|"
+            rf"{t.p('half_words')})(?!\w)(?:\s+(?P<quarter_y>{year})(?!\d)|\s+(?:des\s+)?(?P<quarter_rel>{rel})"
+            rf"\s+{gen_year})?",
+        ),
+        ("quarter2", rf"\bQ(?P<quarter2_n>[1-4])[\s/]*(?P<quarter2_y>{year})\b"),
+        (
+            "ymod",
+            rf"\b(?P<ymod_mod>{mods})\s+(?:(?:des|der)\s+)?(?:{gen_year}\s+(?P<ymod_y>{year})|(?P<ymod_y2>{year})"
+            rf"|(?P<ymod_rel>{rel})\s+{gen_year}|(?P<ymod_this>{gen_year}|{t.p('mod_units')}))(?!\w)",
+        ),
+        ("ymod2", rf"\b(?P<ymod2_mod>{t.p('year_mod_compounds')})(?:\s+(?P<ymod2_y>{year}))?(?!\w)"),
+        (
+            "cal",
+            rf"\b(?:(?P<cal_rel>{rel})\s+)?(?:(?P<cal_mod>{mods})\s+(?:(?:des|der)\s+)?)?(?P<cal_name>{name})s?"
+            rf"(?!\w)(?:\s+(?P<cal_y>{year})(?!\d)|\s+(?:des\s+)?(?P<cal_yrel>{rel})\s+{gen_year}"
+            rf"|\s+(?:des\s+)?{gen_year}\s+(?P<cal_y2>{year}))?"
+            rf"(?=\s*(?:/|-|–|und|bis|oder)\s*(?:{mods}\s+)?{name}\s+(?P<cal_y3>{year}))?",
+        ),
+        ("decade", r"\b(?:(?:den|die|der)\s+)?(?P<decade_d>(?:1[0-9]|20)?\d0)er(?:\s+|-)?Jahren?\b"),
+        (
+            "decade2",
+            rf"\b(?:(?:den|die|der)\s+)?(?P<decade2_w>{t.p('decade_words')})(?:jahre|jahren|\s+jahren?|n)?(?!\w)",
+        ),
+        ("century", r"\b(?:(?:des|dem|das)\s+)?(?P<century_n>\d{1,2})\.\s*Jahrhunderts?\b"),
+        (
+            "year",
+            rf"(?:\b(?P<year_jahr>(?:(?:das|dem|des)\s+)?Jahr(?:es|s)?)\s+)?(?<![\d.,/:])(?P<year_y>{year})"
+            rf"(?:\s*/\s*(?P<year_y2>\d{{2}}))?(?![\d]|[.,]\d)",
+        ),
+        (
+            "ago",
+            rf"\bvor\s+(?:(?P<ago_app>{t.p('approximators')})\s+)?(?P<ago_n>{num})\s+(?P<ago_u>{unit})(?!\w)",
+        ),
+        (
+            "rel",
+            rf"\b(?:(?P<rel_det>{t.p('determiners')})\s+)?(?P<rel_adj>{rel})\s+(?:(?P<rel_n>{num})\s+)?"
+            rf"(?P<rel_u>{unit})(?!\w)",
+        ),
+        ("prevunit", rf"\b(?:(?:das|dem|des)\s+)?(?P<prevunit_w>{t.p('previous_units')})(?!\w)"),
+        ("heuer", rf"\b(?P<heuer_w>{t.p('this_year')})(?!\w)"),
+        (
+            "weekday",
+            rf"\b(?:(?P<weekday_rel>{rel}|{rdadj})\s+)?(?P<weekday_d>{wd})(?P<weekday_p>{dp})?"
+            rf"(?:\s+(?P<weekday_p2>vormittag|nachmittag|abend|nacht|früh))?(?!\w)",
+        ),
+        ("relday", rf"\b(?P<relday_d>{t.p('relative_days')})(?:\s+(?P<relday_p>{dp}))?(?!\w)"),
+        ("daypart", rf"(?:(?<=\bam\s)|(?<=\bin\sder\s))(?P<daypart_p>(?:frühen\s+)?{dp})(?!\w)"),
+        ("weekend", r"(?<=\bam\s)(?P<weekend_w>Wochenende)(?!\w)"),
+        (
+            "timerange",
+            r"(?<![\d.,])(?P<timerange_h1>\d{1,2})(?:[.:](?P<timerange_m1>\d{2}))?\s*(?:bis|und|-|–)\s*"
+            r"(?P<timerange_h2>\d{1,2})(?:[.:](?P<timerange_m2>\d{2}))?\s*Uhr\b",
+        ),
+        (
+            "time",
+            r"(?<![\d.,])(?P<time_h>\d{1,2})(?:[.:](?P<time_m>\d{2}))?\s*Uhr(?:\s+(?P<time_m2>\d{2})(?!\d))?\b",
+        ),
+        (
+            "adjdur",
+            rf"\b(?P<adjdur_n>{_alt(t.c['number_stems'])}+|\d+)-?(?P<adjdur_u>{t.p('duration_adjectives')})\w*",
+        ),
+        ("longadv", rf"\b(?P<longadv_w>{t.p('long_adverbs')})\w*"),
+        (
+            "durx",
+            r"(?:(?<=\bseit\s)|(?<=\bnach\s))(?P<durx_u>Jahren|Monaten|Wochen|Tagen|Stunden|Jahrzehnten)\b",
+        ),
+        *_common_tail(t, r"(?:(?P<dur_det>den|die)\s+)?"),
+    ]
+
+
+def _rules_en(t: _Tagger) -> list[tuple[str, str]]:
+    mon, rel, num, unit = t.month_pat, t.rel_pat, t.num_pat, _alt(t.units)
+    year = r"(?:1[0-9]|20)\d\d"
+    wd, dp, mods = t.p("weekdays"), t.p("day_parts"), t.p("mods")
+    name = f"(?:{mon}|{t.p('seasons')})"
+    ordinal = r"(?:first|second|third|fourth)"
+    return [
+        ("iso", r"\b(?P<iso_y>\d{4})-(?P<iso_m>\d{2})-(?P<iso_d>\d{2})\b"),
+        (
+            "dm1",
+            rf"(?:\b(?P<dm1_wd>{wd}),?\s+)?\b(?P<dm1_m>{mon})\s+(?P<dm1_d>\d{{1,2}})(?:st|nd|rd|th)?(?!\d)"
+            rf"(?:,?\s+(?P<dm1_y>{year})(?!\d))?",
+        ),
+        (
+            "dm",
+            rf"(?:\b(?P<dm_wd>{wd}),?\s+)?(?:\bthe\s+)?(?<![\d.])(?P<dm_d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?"
+            rf"(?P<dm_m>{mon})(?!\w)(?:,?\s+(?P<dm_y>{year})(?!\d))?",
+        ),
+        (
+            "quarter",
+            rf"\b(?:the\s+)?(?P<quarter_n>{ordinal})\s+(?P<quarter_w>quarter|half)(?!\w)"
+            rf"(?:\s+of\s+(?P<quarter_y>{year})(?!\d)|\s+of\s+(?P<quarter_rel>{rel})\s+year)?",
+        ),
+        ("quarter2", rf"\bQ(?P<quarter2_n>[1-4])[\s/]*(?P<quarter2_y>{year})\b"),
+        (
+            "ymod",
+            rf"\b(?P<ymod_mod>{mods})[\s-]+(?:(?P<ymod_y2>{year})|(?P<ymod_rel>{rel})\s+year|(?P<ymod_this>the\s+year|{t.p('mod_units')}))"
+            rf"(?!\w)",
+        ),
+        (
+            "cal",
+            rf"\b(?:(?P<cal_rel>{rel})\s+)?(?:(?P<cal_mod>{mods})[\s-]+(?:the\s+)?)?(?P<cal_name>{name})(?!\w)"
+            rf"(?:,?\s+(?:of\s+)?(?P<cal_y>{year})(?!\d)|\s+of\s+(?P<cal_yrel>{rel})\s+year)?"
+            rf"(?=\s*(?:/|-|–|and|to|or)\s*(?:{mods}[\s-]+)?{name}\s+(?P<cal_y3>{year}))?",
+        ),
+        ("decade", r"\b(?:the\s+)?(?P<decade_d>(?:1[0-9]|20)?\d0)'?s\b"),
+        ("decade2", rf"\b(?:the\s+)?(?P<decade2_w>{t.p('decade_words')})(?!\w)"),
+        ("century", r"\b(?:the\s+)?(?P<century_n>\d{1,2})(?:st|nd|rd|th)\s+century\b"),
+        (
+            "year",
+            rf"(?:\b(?P<year_jahr>(?:the\s+)?year)\s+)?(?<![\d.,/:$£€])(?P<year_y>{year})"
+            rf"(?:\s*/\s*(?P<year_y2>\d{{2}}))?(?![\d]|[.,]\d)",
+        ),
+        (
+            "ago",
+            rf"\b(?:(?P<ago_app>{t.p('approximators')})\s+)?(?P<ago_n>{num})\s+(?P<ago_u>{unit})\s+ago\b",
+        ),
+        (
+            "rel",
+            rf"\b(?:(?P<rel_det>the)\s+)?(?P<rel_adj>{rel})\s+(?:(?P<rel_n>{num})\s+)?(?P<rel_u>{unit})(?!\w)",
+        ),
+        (
+            "weekday",
+            rf"\b(?:(?P<weekday_rel>{rel})\s+)?(?P<weekday_d>{wd})(?:\s+(?P<weekday_p2>{dp}))?(?!\w)",
+        ),
+        ("relday", rf"\b(?P<relday_d>{t.p('relative_days')})(?:\s+(?P<relday_p>{dp}))?(?!\w)"),
+        (
+            "time",
+            r"(?<![\d.,])(?P<time_h>\d{1,2})(?::(?P<time_m>\d{2}))?\s*(?P<time_ap>[ap])\.?m\b\.?",
+        ),
+        (
+            "adjdur",
+            rf"\b(?P<adjdur_n>{_alt(t.c['number_stems'])}|\d+)-(?P<adjdur_u>{t.p('duration_adjectives')})\b",
+        ),
+        ("durx", r"(?<=\bfor\s)(?P<durx_u>years|months|weeks|days|hours|decades)\b"),
+        *_common_tail(t, ""),
+    ]
+
+
+# --- handlers -------------------------------------------------------------------
+
+
+def _hit(r: _G, type_: str, value: str | None, key: str | None = None, **kw: Any) -> _Hit:
+    start, end = r.span(key)
+    return _Hit(start, end, type_, value, **kw)
+
+
+def _year_for(t: _Tagger, state: _State, r: _G, month: int, day: int | None) -> tuple[int, str] | None:
+    """Year of an anaphoric month (or day of month) without year, with the anchor's label.
+
+    The occurrence nearest to the anchor, among those the sentence's tense allows (a past
+    cue allows at most a month after the anchor, a future cue at most a month before it).
+    """
+    ref = state.ref("year", deictic=False)
+    if ref is None:
+        return None
+    if not ref.covers("month"):
+        return ref.day.year, ref.label
+    if state.narrative and ref.label.startswith("text:"):
+        return ref.day.year, ref.label
+    start, end = r.span()
+    tense = t.tense(state, start, end)
+    there = ref.day if ref.covers("day") else ref.day.replace(day=15)
+    best: tuple[int, int] | None = None
+    for year in (ref.day.year - 1, ref.day.year, ref.day.year + 1):
+        try:
+            dist = (date(year, month, day or 15) - there).days
+        except ValueError:
+            continue
+        if (tense == "past" and dist > 31) or (tense == "future" and dist < -31):
+            continue
+        if best is None or abs(dist) < abs(best[1]):
+            best = (year, dist)
+    return (best[0] if best else ref.day.year), ref.label
+
+
+def _h_iso(t: _Tagger, r: _G, s: _State) -> list[_Hit]:
+    try:
+        d = date(int(r.g("y") or 0), int(r.g("m") or 0), int(r.g("d") or 0))
+    except ValueError:
+        return []
+    return [_hit(r, "DATE", d.isoformat(), explicit=True)]
+
+
+def _day_hit(t: _Tagger, r: _G, s: _State, month: int, day: int, year_text: str | None) -> list[_Hit]:
+    anchor = None
+    if year_text:
+        year = int(year_text)
+        if year < 100:
+            year += 2000 if year < 50 else 1900
+    else:
+        found = _year_for(t, s, r, month, day)
+        if found is None:
+            return [_hit(r, "DATE", None)]
+        year, anchor = found
+    try:
+        value = date(year, month, day).isoformat()
+    except ValueError:
+        return []
+    return [_hit(r, "DATE", value, anchor=anchor, explicit=True)]
+
+
+def _h_dmy(t: _Tagger, r: _G, s: _State) -> list[_Hit]:
+    if (
+        r.g("y") is None
+        and r.g("wd") is None
+        and t.prev_word(s, r.span()[0]) not in {"am", "vom", "bis", "zum"}
+    ):
+        return []
+    return _day_hit(t, r, s, int(r.g("m") or 0), int(r.g("d") or 0), r.g("y"))
+
+
+def _h_dm(t: _Tagger, r: _G, s: _State) -> list[_Hit]:
+    month = t.months[(r.g("m") or "").lower().rstrip(".")]
+    return _day_hit(t, r, s, month, int(r.g("d") or 0), r.g("y"))
+
+
+def _h_quarter(t: _Tagger, r: _G, s: _State) -> list[_Hit]:
+    n_text = (r.g("n") or "").lower()
+    n = int(n_text[0]) if n_text[:1].isdigit() else t.c["ordinals"].get(n_text, 0)
+    half = (r.g("w") or "q").lower() in {w.lower() for w in t.c["half_words"]}
+    if n == 0 or (half and n > 2):
+        return []
+    part = f"H{n}" if half else f"Q{n}"
+    year_text, anchor, explicit = r.g("y"), None, True
+    if year_text is None and r.g("rel"):
+        ref = s.ref("year", deictic=True)
+        off = t.rel_offset(r.g("rel") or "")
+        if ref is None or not isinstance(off, int):
+            return [_hit(r, "DATE", None)]
+        year_text, anchor, explicit = str(ref.day.year + off), ref.label, False
+    if year_text is None:
+        found = _year_for(t, s, r, 1, None)
+        if found is None:
+            return [_hit(r, "DATE", None)]
+        year_text, anchor = str(found[0]), found[1]
+    return [_hit(r, "DATE", f"{year_text}-{part}", anchor=anchor, explicit=explicit)]
+
+
+def _h_ymod(t: _Tagger, r: _G, s: _State) -> list[_Hit]:
+    mod_word = re.sub(r"\s+", " ", (r.g("mod") or "").lower())
+    mod = t.c["mods"].get(mod_word) or t.c["year_mod_compounds"].get(mod_word)
+    year_text = r.g("y") or r.g("y2")
+    if year_text:
+        return [_hit(r, "DATE", year_text, mod=mod, explicit=True)]
+    off = t.rel_offset(r.g("rel") or "") if r.g("rel") else 0
+    unit = t.c["mod_units"].get((r.g("this") or "").lower(), "Y")  # Ende des Monats, Anfang der Woche
+    ref = s.ref(_NEED.get(unit, "day"), deictic=off != "next-anaphoric", text_first=True)
+    if ref is None:
+        return [_hit(r, "DATE", None, mod=mod)]
+    step = 1 if off == "next-anaphoric" else int(off or 0)
+    return [_hit(r, "DATE", _shift(ref, unit, step), mod=mod, anchor=ref.label)]
+
+
+def _season_year(code: str, ref: _Ref, direction: int) -> int:
+    """Year of the nearest season ``code`` before (-1), around (0) or after (+1) the anchor."""
+    start = _SEASON_START[code]
+    month = ref.day.month if ref.covers("month") else 6
+    year = ref.day.year
+    if code == "WI" and month <= 2:
+        year -= 1  # January belongs to the winter that began in December
+        month += 12
+    if direction < 0 and start >= month - 2:
+        year -= 1  # the season has not yet ended (or begun) at the anchor
+    elif direction > 0 and start <= month:
+        year += 1
+    return year
+
+
+def _h_cal(t: _Tagger, r: _G, s: _State) -> list[_Hit]:
+    name = (r.g("name") or "").lower().rstrip(".")
+    if name.endswith("s") and name not in t.months and name not in t.c["seasons"]:
+        name = name[:-1]
+    month = t.months.get(name)
+    season = t.c["seasons"].get(name)
+    if month is None and season is None:
+        return []
+    mod_word = re.sub(r"\s+", " ", (r.g("mod") or "").lower())
+    mod = t.c["mods"].get(mod_word)
+    year_text = r.g("y") or r.g("y2") or r.g("y3")
+    allowed = t.c["ambiguous_months"].get(name)
+    cued = year_text or r.g("rel") or r.g("mod") or r.g("yrel")
+    if allowed is not None and not cued and t.prev_word(s, r.span()[0]) not in allowed:
+        return []
+
+    def value(year: int) -> str:
+        return f"{year}-{month:02d}" if month else f"{year}-{season}"
+
+    if year_text:
+        return [_hit(r, "DATE", value(int(year_text)), mod=mod, explicit=True)]
+    if r.g("yrel"):  # Herbst vergangenen Jahres
+        off = t.rel_offset(r.g("yrel") or "")
+        anaphoric = off == "next-anaphoric"
+        ref = s.ref("year", deictic=not anaphoric, text_first=anaphoric)
+        if ref is None:
+            return [_hit(r, "DATE", None, mod=mod)]
+        return [
+            _hit(
+                r,
+                "DATE",
+                value(ref.day.year + (1 if anaphoric else int(off or 0))),
+                mod=mod,
+                anchor=ref.label,
+            )
+        ]
+    if r.g("rel"):  # im vergangenen Oktober, kommenden Sommer
+        off = t.rel_offset(r.g("rel") or "")
+        direction = 1 if off == "next-anaphoric" else int(off or 0)
+        ref = s.ref("month", deictic=off != "next-anaphoric", text_first=off == "next-anaphoric")
+        if ref is None:
+            return [_hit(r, "DATE", None, mod=mod)]
+        if season:
+            return [_hit(r, "DATE", value(_season_year(season, ref, direction)), mod=mod, anchor=ref.label)]
+        year = ref.day.year
+        if direction < 0 and (month or 0) >= ref.day.month:
+            year -= 1
+        elif direction > 0 and (month or 0) <= ref.day.month:
+            year += 1
+        return [_hit(r, "DATE", value(year), mod=mod, anchor=ref.label)]
+    if season:
+        ref = s.ref("year", deictic=False)
+        if ref is None:
+            return [_hit(r, "DATE", None, mod=mod)]
+        start, end = r.span()
+        tense = t.tense(s, start, end) if ref.covers("month") else None
+        direction = -1 if tense == "past" else 1 if tense == "future" else 0
+        year = _season_year(season, ref, direction) if direction else ref.day.year
+        if not direction and season == "WI" and ref.covers("month") and ref.day.month <= 2:
+            year -= 1
+        return [_hit(r, "DATE", value(year), mod=mod, anchor=ref.label, explicit=True)]
+    found = _year_for(t, s, r, month or 1, None)
+    if found is None:
+        return [_hit(r, "DATE", None, mod=mod)]
+    return [_hit(r, "DATE", value(found[0]), mod=mod, anchor=found[1], explicit=True)]
+
+
+def _h_decade(t: _Tagger, r: _G, s: _State) -> list[_Hit]:
+    if r.g("w"):
+        return [_hit(r, "DATE", str(t.c["decade_words"][(r.g("w") or "").lower()]))]
+    d = r.g("d") or ""
+    full = d if len(d) == 4 else f"19{d[-2:]}"  # "die 90er Jahre": the 20th century is the usual referent
+    return [_hit(r, "DATE", full[:3])]
+
+
+def _h_century(t: _Tagger, r: _G, s: _State) -> list[_Hit]:
+    n = int(r.g("n") or 0)
+    return [_hit(r, "DATE", f"{n - 1:02d}")] if 0 < n <= 21 else []
+
+
+def _h_year(t: _Tagger, r: _G, s: _State) -> list[_Hit]:
+    y = int(r.g("y") or 0)
+    start, end = r.span("y")
+    if not r.g("jahr"):
+        prev = t.prev_word(s, start)
+        cued = prev in t.c["year_cues_before"]
+        if not cued and not 1900 <= y <= 2099:
+            return []
+        nxt = re.match(r"\s*(\S+)", s.text[end : end + 40])
+        word = nxt.group(1).strip('.,;:!?"“”)') if nxt else ""
+        if word.lower() in t.c["year_blockers_after"] or word.startswith("%"):
+            return []
+        if t.year_after.match(s.text, end):
+            return []  # "2000 im Jahr 2011": a count followed by its own year
+        if not cued and t.lang == "de" and word[:1].isupper() and nxt and nxt.group(1)[-1:] not in ".,;:!?":
+            return []  # "2000 Soldaten": a German noun after a bare number makes it a count
+    return [_hit(r, "DATE", str(y), explicit=True)]
+
+
+def _shift(ref: _Ref, unit: str, n: int) -> str | None:
+    """The calendar unit ``n`` steps from the anchor, at the unit's precision."""
+    d = ref.day
+    if unit == "Y":
+        return str(d.year + n)
+    if unit == "M":
+        y, m = _add_months(d, n)
+        return f"{y}-{m:02d}"
+    if unit == "W":
+        return _iso_week(d + timedelta(weeks=n))
+    if unit == "D":
+        return (d + timedelta(days=n)).isoformat()
+    if unit == "Q":
+        y, m = _add_months(d, 3 * n)
+        return f"{y}-Q{(m - 1) // 3 + 1}"
+    if unit == "WE":
+        return _iso_week(d + timedelta(weeks=n)) + "-WE"
+    if unit == "DE":
+        return str((d.year + 10 * n) // 10)
+    return None
+
+
+_NEED: dict[str, Precision] = {"Y": "year", "DE": "year", "CE": "year", "M": "month", "Q": "month"}
+
+
+def _h_ago(t: _Tagger, r: _G, s: _State) -> list[_Hit]:
+    n = t.number(r.g("n") or "")
+    unit, _ = t.unit(r.g("u") or "")
+    if n is None:
+        return []
+    if isinstance(n, str) or r.g("app") or not float(n).is_integer():
+        return [_hit(r, "DATE", "PAST_REF", vague=True)]
+    ref = s.ref(_NEED.get(unit, "day"), deictic=True)
+    if ref is None:
+        return [_hit(r, "DATE", None)]
+    value = _shift(ref, unit, -int(n))
+    return [_hit(r, "DATE", value, anchor=ref.label if value else None)]
+
+
+def _h_rel(t: _Tagger, r: _G, s: _State) -> list[_Hit]:
+    unit, plural = t.unit(r.g("u") or "")
+    off = t.rel_offset(r.g("adj") or "")
+    if off is None:
+        return []
+    if r.g("n") or plural:
+        n = t.number(r.g("n") or "") if r.g("n") else "X"
+        return [_hit(r, "DURATION", _duration(n, unit))] if n is not None else []
+    anaphoric = off == "next-anaphoric"
+    ref = s.ref(_NEED.get(unit, "day"), deictic=not anaphoric, text_first=anaphoric)
+    if ref is None:
+        return [_hit(r, "DATE", None)]
+    value = _shift(ref, unit, 1 if anaphoric else int(off))
+    return [_hit(r, "DATE", value, anchor=ref.label if value else None)]
+
+
+def _h_prevunit(t: _Tagger, r: _G, s: _State) -> list[_Hit]:
+    unit = t.c["previous_units"][(r.g("w") or "").lower()]
+    ref = s.ref(_NEED.get(unit, "day"), deictic=False)
+    if ref is None:
+        return [_hit(r, "DATE", None)]
+    return [_hit(r, "DATE", _shift(ref, unit, -1), anchor=ref.label)]
+
+
+def _h_heuer(t: _Tagger, r: _G, s: _State) -> list[_Hit]:
+    ref = s.ref("year", deictic=True)
+    return [_hit(r, "DATE", str(ref.day.year) if ref else None, anchor=ref.label if ref else None)]
+
+
+def _weekday_date(ref: date, weekday: int, direction: int, strict: bool) -> date:
+    """The given ISO weekday on/before (direction -1) or on/after (+1) ``ref``; strict skips ref itself."""
+    diff = (ref.isoweekday() - weekday) % 7 if direction < 0 else (weekday - ref.isoweekday()) % 7
+    if strict and diff == 0:
+        diff = 7
+    return ref - timedelta(days=diff) if direction < 0 else ref + timedelta(days=diff)
+
+
+def _with_part(t: _Tagger, day: str, *parts: str | None) -> tuple[str, str]:
+    for part in parts:
+        if part:
+            return "TIME", f"{day}T{t.c['day_parts'][part.lower()]}"
+    return "DATE", day
+
+
+def _h_weekday(t: _Tagger, r: _G, s: _State) -> list[_Hit]:
+    weekday = t.c["weekdays"][(r.g("d") or "").lower()]
+    part, part2 = r.g("p"), r.g("p2")
+    ref = s.ref("day", deictic=False)
+    if ref is None:
+        return [_hit(r, "TIME" if part or part2 else "DATE", None)]
+    rel = (r.g("rel") or "").lower()
+    rdadj = next((v for k, v in t.c["relative_day_adjectives"].items() if rel.startswith(k)), None)
+    off = t.rel_offset(rel) if rel and rdadj is None else None
+    if rdadj is not None:
+        day = ref.day + timedelta(days=int(rdadj))
+    elif isinstance(off, int) and off != 0:
+        day = _weekday_date(ref.day, weekday, off, strict=True)
+    elif off == 0:
+        day = ref.day + timedelta(days=weekday - ref.day.isoweekday())
+    else:
+        start, end = r.span()
+        future = off == "next-anaphoric" or t.tense(s, start, end) == "future"
+        day = _weekday_date(ref.day, weekday, 1 if future else -1, strict=off == "next-anaphoric")
+    type_, value = _with_part(t, day.isoformat(), part, part2)
+    return [_hit(r, type_, value, anchor=ref.label)]
+
+
+def _h_relday(t: _Tagger, r: _G, s: _State) -> list[_Hit]:
+    word = r.g("d") or ""
+    start = r.span()[0]
+    if word == "Morgen" and t.lang == "de":
+        before = s.text[:start].rstrip()
+        if before and before[-1] not in '.!?:"„«»“':
+            return []  # capitalised "Morgen" inside a sentence is the morning, not tomorrow
+    offset = int(t.c["relative_days"][word.lower()])
+    if s.narrative and offset == 0:
+        return [_hit(r, "DATE", "PRESENT_REF", vague=True)]  # "bis heute" in a history: the present
+    ref = s.ref("day", deictic=True)
+    if ref is None:
+        pub = s.published
+        if offset == 0 and pub is not None and pub.covers("month") and not r.g("p"):
+            return [_hit(r, "DATE", pub.day.isoformat()[:7], anchor=pub.label)]  # "heute" is in that month
+        return [_hit(r, "TIME" if r.g("p") else "DATE", None)]
+    type_, value = _with_part(t, (ref.day + timedelta(days=offset)).isoformat(), r.g("p"))
+    return [_hit(r, type_, value, anchor=ref.label)]
+
+
+def _h_daypart(t: _Tagger, r: _G, s: _State) -> list[_Hit]:
+    part = (r.g("p") or "").split()[-1]
+    ref = s.day_ref(r.span()[0], same_sentence=False)
+    if ref is None:
+        return [_hit(r, "TIME", None)]
+    return [_hit(r, "TIME", f"{ref.day.isoformat()}T{t.c['day_parts'][part.lower()]}", anchor=ref.label)]
+
+
+def _h_weekend(t: _Tagger, r: _G, s: _State) -> list[_Hit]:
+    ref = s.ref("day", deictic=True)
+    if ref is None:
+        return [_hit(r, "DATE", None)]
+    start, end = r.span()
+    direction = 1 if t.tense(s, start, end) == "future" else -1
+    saturday = _weekday_date(ref.day, 6, direction, strict=False)
+    return [_hit(r, "DATE", _iso_week(saturday) + "-WE", anchor=ref.label)]
+
+
+def _clock(s: _State, pos: int, hour: int, minute: int) -> tuple[str | None, str | None]:
+    if hour > 24 or minute > 59:
+        return None, None
+    ref = s.day_ref(pos)
+    if ref is None:
+        return None, None
+    return f"{ref.day.isoformat()}T{hour:02d}:{minute:02d}", ref.label
+
+
+def _h_time(t: _Tagger, r: _G, s: _State) -> list[_Hit]:
+    hour, minute = int(r.g("h") or 0), int(r.g("m") or r.g("m2") or 0)
+    ap = (r.g("ap") or "").lower()
+    if ap:
+        if hour > 12:
+            return []
+        hour = hour % 12 + (12 if ap == "p" else 0)
+    if hour > 24 or minute > 59:
+        return []
+    value, anchor = _clock(s, r.span()[0], hour, minute)
+    return [_hit(r, "TIME", value, anchor=anchor)]
+
+
+def _h_timerange(t: _Tagger, r: _G, s: _State) -> list[_Hit]:
+    out = []
+    for i in ("1", "2"):
+        hour, minute = int(r.g("h" + i) or 0), int(r.g("m" + i) or 0)
+        if hour > 24 or minute > 59:
+            return []
+        start = r.span("h" + i)[0]
+        value, anchor = _clock(s, start, hour, minute)
+        end = r.span("m" + i)[1] if r.g("m" + i) else r.span("h" + i)[1]
+        if i == "2":
+            end = r.span()[1]
+        out.append(_Hit(start, end, "TIME", value, anchor=anchor))
+    return out
+
+
+def _h_adjdur(t: _Tagger, r: _G, s: _State) -> list[_Hit]:
+    if (r.g("u") or "")[:1].isupper():
+        return []  # "die 44-Jährige": a person of that age, not a duration
+    n = t.number(r.g("n") or "")
+    unit = t.c["duration_adjectives"][(r.g("u") or "").lower()]
+    return [_hit(r, "DURATION", _duration(n, unit))] if n is not None else []
+
+
+def _h_longadv(t: _Tagger, r: _G, s: _State) -> list[_Hit]:
+    return [_hit(r, "DURATION", _duration("X", t.c["long_adverbs"][(r.g("w") or "").lower()]))]
+
+
+def _h_durx(t: _Tagger, r: _G, s: _State) -> list[_Hit]:
+    unit, _ = t.unit(r.g("u") or "")
+    return [_hit(r, "DURATION", _duration("X", unit))]
+
+
+def _h_dur(t: _Tagger, r: _G, s: _State) -> list[_Hit]:
+    n = t.number(r.g("n") or "")
+    unit, _ = t.unit(r.g("u") or "")
+    if n is None:
+        return []
+    return [_hit(r, "DURATION", _duration(n, unit))]
+
+
+def _h_set(t: _Tagger, r: _G, s: _State) -> list[_Hit]:
+    return [_hit(r, "SET", t.c["sets"][(r.g("w") or "").lower()])]
+
+
+def _h_setq(t: _Tagger, r: _G, s: _State) -> list[_Hit]:
+    word = (r.g("u") or "").lower()
+    if word in t.c["weekdays"]:
+        return [_hit(r, "SET", f"XXXX-WXX-{t.c['weekdays'][word]}")]
+    n = t.number(r.g("n") or "") if r.g("n") else 1
+    if n is None:
+        return []
+    unit, _ = t.unit(word)
+    return [_hit(r, "SET", _duration(n, unit))]
+
+
+def _h_dpset(t: _Tagger, r: _G, s: _State) -> list[_Hit]:
+    return [_hit(r, "SET", f"XXXX-XX-XXT{t.c['daypart_sets'][(r.g('w') or '').lower()]}")]
+
+
+def _h_freq(t: _Tagger, r: _G, s: _State) -> list[_Hit]:
+    """ "zweimal im Jahr": a set with one period per unit (the count is TimeML's freq, not in the value)."""
+    unit, _ = t.unit(r.g("u") or "")
+    return [_hit(r, "SET", _duration(1, unit))]
+
+
+def _h_wdset(t: _Tagger, r: _G, s: _State) -> list[_Hit]:
+    return [_hit(r, "SET", f"XXXX-WXX-{t.c['weekday_sets'][(r.g('w') or '').lower()]}")]
+
+
+def _h_vague(t: _Tagger, r: _G, s: _State) -> list[_Hit]:
+    phrase = re.sub(r"\s+", " ", (r.g("w") or "").lower())
+    start, end = r.span()
+    for prefix in t.c["vague_strip_prefix"]:
+        if phrase.startswith(prefix) and phrase != prefix.strip():
+            start += len(re.match(r"\S+\s+", s.text[start:end]).group(0))  # type: ignore[union-attr]
+            break
+    return [_Hit(start, end, "DATE", t.c["vague"][phrase], vague=True)]
+
+
+_HANDLERS: dict[str, Handler] = {
+    "iso": _h_iso,
+    "dmy": _h_dmy,
+    "dlist": _h_dm,
+    "dm": _h_dm,
+    "quarter": _h_quarter,
+    "ymod": _h_ymod,
+    "cal": _h_cal,
+    "decade": _h_decade,
+    "century": _h_century,
+    "year": _h_year,
+    "ago": _h_ago,
+    "rel": _h_rel,
+    "prevunit": _h_prevunit,
+    "heuer": _h_heuer,
+    "weekday": _h_weekday,
+    "relday": _h_relday,
+    "daypart": _h_daypart,
+    "weekend": _h_weekend,
+    "timerange": _h_timerange,
+    "time": _h_time,
+    "adjdur": _h_adjdur,
+    "longadv": _h_longadv,
+    "durx": _h_durx,
+    "dur": _h_dur,
+    "set": _h_set,
+    "setq": _h_setq,
+    "wdset": _h_wdset,
+    "dpset": _h_dpset,
+    "freq": _h_freq,
+    "vague": _h_vague,
+}
+
+
+@cache
+def _tagger(lang: str) -> _Tagger:
+    return _Tagger(lang, read_json(f"temporal_{lang}.json"))
+
+
+def _published(anchor: PartialDate | None) -> _Ref | None:
+    if anchor is None:
+        return None
+    return _Ref(anchor.first_day(), anchor.precision, f"published:{anchor.value}")
+
+
+def find_timerefs(
+    article_id: str, text: str, anchor: PartialDate | None, language: str = "de", *, narrative: bool = False
+) -> list[TimeRef]:
+    """Temporal expressions in ``text`` with TIMEX3 values, resolved against ``anchor`` (publication date).
+
+    ``narrative=True`` is for histories (WikiWarsDE): the last date named anchors every
+    relative expression, no tense shifting.
+    """
+    tagger = _tagger("en" if language.lower().startswith("en") else "de")
+    state = _State(text, _published(anchor), narrative)
+    out: list[TimeRef] = []
+    for m in (m for lo, hi in tagger.windows(text) for m in tagger.regex.finditer(text, lo, hi)):
+        rule = m.lastgroup or ""
+        for hit in tagger.handlers[rule](tagger, _G(m, rule), state):
+            out.append(
+                TimeRef(
+                    article=article_id,
+                    start=hit.start,
+                    end=hit.end,
+                    text=text[hit.start : hit.end],
+                    value=hit.value,
+                    type=hit.type,
+                    vague=hit.vague,
+                    mod=hit.mod,
+                    anchor=hit.anchor,
+                )
+            )
+            state.update(hit)
+    return out

@@ -1,0 +1,302 @@
+"""The spaCy pipelines of the language stage: news-robust tokens and sentences, lemmas, entities.
+
+German: ``spacy.blank("de")`` with extra news abbreviations, a rule-based sentence splitter, simplemma
+lemmas, a gazetteer from ``rules/aliases.tsv`` and the shipped NER model (``quellenlage/models/ner_de``).
+English: ``spacy.blank("en")`` with the same sentence splitter and lemmatiser and a rule-based entity layer
+(gazetteer + capitalised-name heuristics), since no English NER model ships with the package.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import cache
+from importlib.resources import as_file, files
+from typing import Any, cast
+
+import numpy
+import simplemma
+import spacy
+from spacy.attrs import LEMMA, SENT_START
+from spacy.language import Language
+from spacy.pipeline import EntityRuler
+from spacy.symbols import ORTH
+from spacy.tokenizer import Tokenizer
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+from thinc.types import Ints2d
+
+from quellenlage.language.rules import alias_groups, english_name_cues, role_heads, tokenizer_rules
+
+NER_MODEL_PACKAGE = "quellenlage.models"
+NER_MODEL_DIR = "ner_de"
+TRAIN_HINT = "train it with the NER training script in training/ (see issue 3)"
+
+# Quote/bracket characters: attached after a full stop they close the sentence, after a space they open one.
+_QUOTES_BRACKETS = frozenset("«»„“”‚‘’'\"()[]{}‹›")
+_OPENERS = frozenset("«»„“”‚‘’'\"([{‹›-–—")
+_YEAR_DOT = re.compile(r"\d{4}\.")
+_ORDINAL = re.compile(r"\d{1,3}\.")
+
+
+class NerModelMissingError(RuntimeError):
+    """The shipped German NER model directory is absent (not trained yet or not packaged)."""
+
+
+def ner_model_available() -> bool:
+    """Whether ``quellenlage/models/ner_de`` holds a spaCy pipeline (a ``config.cfg``)."""
+    try:
+        return files(NER_MODEL_PACKAGE).joinpath(NER_MODEL_DIR, "config.cfg").is_file()
+    except ModuleNotFoundError:
+        return False
+
+
+@cache
+def get_nlp(language: str, ner: bool = True) -> Language:
+    """The cached pipeline for ``language`` ("en" gets English, anything else German).
+
+    With ``ner=True`` the German pipeline needs the shipped NER model and raises ``NerModelMissingError``
+    when it is absent; ``ner=False`` gives tokens, sentences and lemmas only.
+    """
+    if language == "en":
+        return _english(ner)
+    return _german(ner)
+
+
+def _german(ner: bool) -> Language:
+    # The NER model is loaded fresh (not the shared cached copy) since we add components and tokenizer rules;
+    # loading it whole keeps its vocab and any static vectors its tok2vec layer needs.
+    nlp = _load_ner_model() if ner else spacy.blank("de")
+    rules = tokenizer_rules()
+    tokenizer = nlp.tokenizer
+    assert isinstance(tokenizer, Tokenizer)
+    for abbreviation in rules.abbreviations:
+        tokenizer.add_special_case(abbreviation, [{ORTH: abbreviation}])
+    model_pipes = list(nlp.pipe_names)
+    for name in model_pipes:
+        if name in {"senter", "sentencizer", "parser", "lemmatizer", "entity_ruler", "gazetteer"}:
+            nlp.remove_pipe(name)  # sentences and lemmas come from our own components
+    first = nlp.pipe_names[0] if nlp.pipe_names else None
+    nlp.add_pipe("quellenlage_sentences", before=first)
+    nlp.add_pipe("quellenlage_lemmas", config={"lang": "de"}, before=first)
+    if ner:
+        ruler = nlp.add_pipe("entity_ruler", name="gazetteer", before=first)
+        _add_gazetteer(ruler, german=True)
+    return nlp
+
+
+def _english(ner: bool) -> Language:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("quellenlage_sentences")
+    nlp.add_pipe("quellenlage_lemmas", config={"lang": "en"})
+    if ner:
+        ruler = nlp.add_pipe("entity_ruler", name="gazetteer")
+        _add_gazetteer(ruler, german=False)
+        nlp.add_pipe("quellenlage_en_names")
+    return nlp
+
+
+def _load_ner_model() -> Language:
+    if not ner_model_available():
+        raise NerModelMissingError(
+            f"German NER model not found in {NER_MODEL_PACKAGE}/{NER_MODEL_DIR}: {TRAIN_HINT}; "
+            "use get_nlp('de', ner=False) for tokens, sentences and lemmas only"
+        )
+    with as_file(files(NER_MODEL_PACKAGE).joinpath(NER_MODEL_DIR)) as path:
+        return spacy.load(path)
+
+
+def _genitives(name: str) -> list[str]:
+    """German genitive forms of a name ("Moskaus", "Sergej Lawrows"); names ending in a sibilant take none."""
+    if name[-1:].lower() in {"s", "ß", "x", "z"} or not name[-1:].isalpha():
+        return []
+    return [name + "s"]
+
+
+def _add_gazetteer(ruler: Any, *, german: bool) -> None:
+    """Alias-table names as entity patterns; German also gets genitives and "-ministerium" institutions."""
+    assert isinstance(ruler, EntityRuler)
+    patterns: list[dict[str, Any]] = []
+    seen: set[tuple[str, str]] = set()
+    for group in alias_groups():
+        for name in group.names:
+            forms = [name, *(_genitives(name) if german else [])]
+            for form in forms:
+                if (form, group.kind) not in seen:
+                    seen.add((form, group.kind))
+                    patterns.append({"label": group.kind, "pattern": form})
+    if german:
+        ministry = {"TEXT": {"REGEX": r"^[A-ZÄÖÜ][a-zäöüß]*ministeriums?$"}}
+        patterns.append({"label": "ORG", "pattern": [ministry]})
+    ruler.add_patterns(patterns)
+
+
+# --- sentence splitting -------------------------------------------------------------------------------
+# Hand-written: spaCy's sentencizer splits after any full stop (also "3. Oktober", "2,5 Mio. Euro" when the
+# abbreviation is unknown), ignores paragraph breaks and attaches an opening quote to the previous sentence.
+
+
+def _is_terminal(texts: list[str], i: int, final: frozenset[str], months: frozenset[str]) -> bool:
+    text = texts[i]
+    if text in final:
+        return True
+    if _YEAR_DOT.fullmatch(text):  # "im Jahr 2024." ends a sentence, "am 3. Oktober" does not
+        return i + 1 < len(texts) and texts[i + 1].strip() not in months
+    return False
+
+
+def _starts_sentence(texts: list[str], k: int) -> bool:
+    """Whether the token at ``k`` can begin a sentence: its first word is capitalised or a number."""
+    for text in texts[k:]:
+        if text.isspace():
+            continue
+        first = text[0]
+        if first in _OPENERS and len(text) == 1:
+            continue
+        return first.isupper() or first.isdigit() or first in _OPENERS
+    return False
+
+
+def sentence_starts(
+    texts: list[str], spaces: list[str], final: frozenset[str], months: frozenset[str]
+) -> list[bool]:
+    """Sentence-start flags for tokens ``texts`` with trailing whitespace ``spaces``."""
+    n = len(texts)
+    starts = [False] * n
+    if n:
+        starts[0] = True
+    i = 0
+    while i < n:
+        text = texts[i]
+        if _is_terminal(texts, i, final, months):
+            j = i + 1
+            while j < n and not spaces[j - 1] and (texts[j] in final or texts[j] in _QUOTES_BRACKETS):
+                j += 1
+            k = _skip_space(texts, j)
+            if k < n and _starts_sentence(texts, k):
+                starts[k] = True
+            i = j
+            continue
+        if text.isspace() and "\n" in text:
+            k = _skip_space(texts, i)
+            paragraph = text.count("\n") >= 2
+            if (
+                k < n
+                and (paragraph or _starts_sentence(texts, k))
+                and not (i > 0 and _ORDINAL.fullmatch(texts[i - 1]))
+            ):
+                starts[k] = True
+            i = k
+            continue
+        i += 1
+    return starts
+
+
+def _skip_space(texts: list[str], j: int) -> int:
+    while j < len(texts) and texts[j].isspace():
+        j += 1
+    return j
+
+
+@Language.component("quellenlage_sentences")
+def set_sentences(doc: Doc) -> Doc:
+    rules = tokenizer_rules()
+    texts = [t.text for t in doc]
+    spaces = [t.whitespace_ for t in doc]
+    starts = sentence_starts(texts, spaces, rules.sentence_final, rules.months)
+    if starts:  # one array write: the per-token setter re-checks the whole doc each time (quadratic)
+        values = numpy.array([1 if s else -1 for s in starts], dtype="int64").astype("uint64").reshape(-1, 1)
+        doc.from_array([SENT_START], cast(Ints2d, values))
+    return doc
+
+
+# --- lemmas -------------------------------------------------------------------------------------------
+
+
+class SimplemmaLemmatizer:
+    """Dictionary lemmas from simplemma (fast, pure Python), memoised per surface form."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.cache: dict[str, str] = {}
+
+    def lemma(self, text: str) -> str:
+        found = self.cache.get(text)
+        if found is None:
+            found = text if not text[:1].isalpha() else simplemma.lemmatize(text, lang=self.lang)
+            if len(self.cache) < 500_000:
+                self.cache[text] = found
+        return found
+
+    def __call__(self, doc: Doc) -> Doc:
+        if not len(doc):
+            return doc
+        lemma, strings = self.lemma, doc.vocab.strings
+        starts = doc.to_array([SENT_START]).reshape(-1)
+        hashes = numpy.zeros((len(doc), 1), dtype="uint64")
+        for i, token in enumerate(doc):
+            text = token.text
+            found = lemma(text)
+            if found == text and starts[i] == 1 and text[:1].isupper():
+                lowered = text.lower()  # sentence-initial verbs and adjectives: "Kommen" -> "kommen"
+                if lemma(lowered) != lowered or simplemma.is_known(lowered, lang=self.lang):
+                    found = lemma(lowered)
+            hashes[i, 0] = strings.add(found)
+        doc.from_array([LEMMA], cast(Ints2d, hashes))
+        return doc
+
+
+@Language.factory("quellenlage_lemmas", default_config={"lang": "de"})
+def make_lemmatizer(nlp: Language, name: str, lang: str) -> SimplemmaLemmatizer:
+    return SimplemmaLemmatizer(lang)
+
+
+# --- English names --------------------------------------------------------------------------------------
+# Hand-written stand-in for a missing English NER model: capitalised token runs inside a sentence, typed by
+# a role word before them (PER), an organisation head word (ORG) or a locative preposition (LOC).
+
+
+def _en_candidate_runs(doc: Doc) -> Iterable[tuple[int, int]]:
+    cues = english_name_cues()
+    i, n = 0, len(doc)
+    while i < n:
+        token = doc[i]
+        if token.is_title or (token.is_upper and len(token) > 1 and token.is_alpha):
+            j = i + 1
+            while j < n and (doc[j].is_title or (doc[j].is_upper and doc[j].is_alpha) or doc[j].text == "-"):
+                j += 1
+            while j > i and doc[j - 1].text == "-":
+                j -= 1
+            if doc[i].text in cues.function_words:
+                i += 1
+                continue
+            demonym = doc[j - 1].text.endswith(cues.demonym_suffixes) and j < n and doc[j].is_lower
+            if not (token.is_sent_start and j - i == 1) and not demonym:
+                yield i, j
+            i = j
+        else:
+            i += 1
+
+
+def _en_label(doc: Doc, start: int, end: int, roles: tuple[str, ...]) -> str:
+    cues = english_name_cues()
+    before = doc[start - 1].lower_ if start > 0 else ""
+    if doc[end - 1].text in cues.org_heads:
+        return "ORG"
+    if before and any(before.endswith(r) for r in roles):
+        return "PER"
+    if before in cues.loc_preps:
+        return "LOC"
+    if end - start >= 2:
+        return "PER"
+    return "MISC"
+
+
+@Language.component("quellenlage_en_names")
+def add_english_names(doc: Doc) -> Doc:
+    roles = role_heads("en")
+    found = [Span(doc, s, e, label=_en_label(doc, s, e, roles)) for s, e in _en_candidate_runs(doc)]
+    taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+    new = [span for span in found if not any(i in taken for i in range(span.start, span.end))]
+    doc.ents = filter_spans([*doc.ents, *new])
+    return doc

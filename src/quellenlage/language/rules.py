@@ -1,0 +1,84 @@
+"""Loaders for the language stage's rule data in ``quellenlage/rules`` (aliases, roles, tokenizer lists)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from quellenlage.model import EntityKind
+from quellenlage.rules import read_json, read_text
+
+_KINDS: tuple[EntityKind, ...] = ("PER", "ORG", "LOC", "MISC")
+
+
+def _data_lines(name: str) -> list[str]:
+    return [line for line in read_text(name).splitlines() if line.strip() and not line.startswith("#")]
+
+
+@dataclass(frozen=True, slots=True)
+class AliasGroup:
+    """One row of aliases.tsv: a well-known entity with its German and English names and other spellings."""
+
+    kind: EntityKind
+    de: str
+    en: str
+    variants: tuple[str, ...]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.de, self.en, *self.variants)
+
+
+@cache
+def alias_groups() -> tuple[AliasGroup, ...]:
+    groups = []
+    for line in _data_lines("aliases.tsv"):
+        cols = line.split("\t")
+        if len(cols) < 3 or cols[0] not in _KINDS:
+            raise ValueError(f"aliases.tsv: malformed row {line!r}")
+        variants = tuple(v.strip() for v in cols[3].split("|") if v.strip()) if len(cols) > 3 else ()
+        groups.append(AliasGroup(cols[0], cols[1].strip(), cols[2].strip(), variants))
+    return tuple(groups)
+
+
+@cache
+def role_heads(language: str) -> tuple[str, ...]:
+    """Role heads for ``language`` ("de" or "en"), longest first so compounds match their longest head."""
+    name = "roles_en.txt" if language == "en" else "roles_de.txt"
+    return tuple(sorted({line.strip().lower() for line in _data_lines(name)}, key=lambda r: (-len(r), r)))
+
+
+@dataclass(frozen=True, slots=True)
+class TokenizerRules:
+    abbreviations: tuple[str, ...]
+    months: frozenset[str]
+    sentence_final: frozenset[str]
+
+
+@cache
+def tokenizer_rules() -> TokenizerRules:
+    data = read_json("tokenizer_de.json")
+    return TokenizerRules(
+        abbreviations=tuple(a for a in data["abbreviations"] if a.endswith(".")),
+        months=frozenset(data["months"]),
+        sentence_final=frozenset(data["sentence_final"]),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class EnglishNameCues:
+    org_heads: frozenset[str]
+    loc_preps: frozenset[str]
+    function_words: frozenset[str]
+    demonym_suffixes: tuple[str, ...]
+
+
+@cache
+def english_name_cues() -> EnglishNameCues:
+    data = read_json("names_en.json")
+    return EnglishNameCues(
+        org_heads=frozenset(data["org_heads"]),
+        loc_preps=frozenset(data["loc_preps"]),
+        function_words=frozenset(data["function_words"]),
+        demonym_suffixes=tuple(data["demonym_suffixes"]),
+    )

@@ -1,0 +1,154 @@
+"""Language stage: sentence splitting, tokens, lemmas, the English entity layer and analyse()."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from quellenlage.language import NerModelMissingError, analyse, get_nlp, ner_model_available
+from quellenlage.model import Article
+
+SENTENCES = [
+    (
+        "Wonsan (dpa) - Russlands Außenminister hat am 3. Oktober 2,5 Mio. Euro bzw. 3 Mrd. Dollar erhalten. "
+        "Das sind u.a. z.B. Nr. 5 und ca. 300 Soldaten.",
+        [
+            "Wonsan (dpa) - Russlands Außenminister hat am 3. Oktober 2,5 Mio. Euro bzw. 3 Mrd. Dollar "
+            "erhalten.",
+            "Das sind u.a. z.B. Nr. 5 und ca. 300 Soldaten.",
+        ],
+    ),
+    ("Dr. Müller wohnt in St. Gallen. Er ist da.", ["Dr. Müller wohnt in St. Gallen.", "Er ist da."]),
+    ("Er sagte: «Ja.» „Nein“, meinte er.", ["Er sagte: «Ja.»", "„Nein“, meinte er."]),
+    ("«Wir kommen», sagte er. »Gut«, sagte sie.", ["«Wir kommen», sagte er.", "»Gut«, sagte sie."]),
+    ("„Wir kommen.“ Dann ging er.", ["„Wir kommen.“", "Dann ging er."]),
+    ("Kommen weitere Soldaten? Kim sagt zu.", ["Kommen weitere Soldaten?", "Kim sagt zu."]),
+    ("Im Jahr 2024. Dann kam er.", ["Im Jahr 2024.", "Dann kam er."]),
+    ("Die 2. Bundesliga spielt am 12. März.", ["Die 2. Bundesliga spielt am 12. März."]),
+    ("Titel ohne Punkt\n\nDer Text beginnt.", ["Titel ohne Punkt", "Der Text beginnt."]),
+    ("Er kam... und ging. Was?! Nein.", ["Er kam... und ging.", "Was?!", "Nein."]),
+    ("Das Treffen war am Samstag. (sda/afp)", ["Das Treffen war am Samstag. (sda/afp)"]),
+    ("Der Preis stieg um ca. drei Prozent.", ["Der Preis stieg um ca. drei Prozent."]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SENTENCES)
+def test_german_sentences(text: str, expected: list[str]) -> None:
+    doc = get_nlp("de", ner=False)(text)
+    assert [s.text.strip() for s in doc.sents] == expected
+
+
+@pytest.mark.parametrize(
+    "abbreviation", ["Mio.", "Mrd.", "Nr.", "u.a.", "z.B.", "bzw.", "Dr.", "St.", "ca.", "Tsd."]
+)
+def test_abbreviations_stay_one_token(abbreviation: str) -> None:
+    doc = get_nlp("de", ner=False)(f"Es waren {abbreviation} 12 Leute da.")
+    assert abbreviation in [t.text for t in doc]
+
+
+LEMMAS = [
+    ("Die Soldaten kamen.", "Soldaten", "Soldat"),
+    ("Er sagte nichts.", "sagte", "sagen"),
+    ("Die Häuser brannten.", "Häuser", "Haus"),
+    ("Nordkorea bestätigte die Entsendung.", "bestätigte", "bestätigen"),
+    ("Sie ging nach Hause.", "ging", "gehen"),
+    ("Kommen weitere Soldaten?", "Kommen", "kommen"),
+    ("Er hat Raketen geliefert.", "Raketen", "Rakete"),
+]
+
+
+@pytest.mark.parametrize(("text", "word", "lemma"), LEMMAS)
+def test_german_lemmas(text: str, word: str, lemma: str) -> None:
+    doc = get_nlp("de", ner=False)(text)
+    assert {t.text: t.lemma_ for t in doc}[word] == lemma
+
+
+def test_english_lemmas_and_sentences() -> None:
+    doc = get_nlp("en", ner=False)("The soldiers were sent. Troops arrived in Kursk.")
+    assert [t.lemma_ for t in doc][:3] == ["the", "soldier", "be"]
+    assert len(list(doc.sents)) == 2
+
+
+def test_english_entities_from_gazetteer_and_rules() -> None:
+    text = "Russian Foreign Minister Sergei Lavrov met North Korean leader Kim Jong Un in Pyongyang."
+    result = analyse([Article(id="a", origin="t", text=text, source=text, language="en")])
+    found = {(e.name, e.kind) for e in result.entities}
+    assert {("Sergei Lavrov", "PER"), ("Kim Jong Un", "PER"), ("Pyongyang", "LOC")} <= found
+    assert ("North Korean", "PER") not in found
+    lavrov = next(e for e in result.entities if e.name == "Sergei Lavrov")
+    assert lavrov.roles == ["Foreign Minister"]
+
+
+def test_missing_model_is_a_clear_error() -> None:
+    if ner_model_available():
+        pytest.skip("the German NER model is present")
+    with pytest.raises(NerModelMissingError, match="ner_de"):
+        get_nlp("de")
+
+
+needs_model = pytest.mark.skipif(not ner_model_available(), reason="German NER model not shipped yet")
+
+
+@needs_model
+def test_german_analyse_finds_and_merges_names() -> None:
+    text = (
+        "Wonsan (dpa) - Russlands Außenminister Sergej Lawrow hat Nordkorea besucht. "
+        "Lawrow traf in Pjöngjang den Machthaber Kim Jong Un. Lawrows Besuch dauert bis Sonntag."
+    )
+    result = analyse([Article(id="a", origin="t", text=text, source=text, language="de")])
+    lawrow = next(e for e in result.entities if "Lawrow" in e.variants)
+    assert lawrow.kind == "PER" and lawrow.name == "Sergej Lawrow"
+    assert "Außenminister" in lawrow.roles
+    assert {"Sergej Lawrow", "Lawrow"} <= set(lawrow.variants)
+    for m in result.mentions:
+        assert text[m.start : m.end].strip() == text[m.start : m.end]
+
+
+WORDS = st.sampled_from(
+    [
+        "Der",
+        "Mann",
+        "sagte",
+        "Mio.",
+        "z.B.",
+        "3.",
+        "2024.",
+        "Kim",
+        "«Ja.»",
+        "„Nein“",
+        "(dpa)",
+        "-",
+        "u.a.",
+        "Er",
+    ]
+)
+PUNCT = st.sampled_from([" ", " ", ". ", "? ", "! ", ", ", "\n", "\n\n", "... ", ": "])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(WORDS, PUNCT), min_size=1, max_size=40), st.sampled_from(["de", "en"]))
+def test_sentences_cover_text_in_order(parts: list[tuple[str, str]], language: str) -> None:
+    text = "".join(w + p for w, p in parts)
+    doc = get_nlp(language, ner=False)(text)
+    sents = list(doc.sents)
+    assert "".join(s.text_with_ws for s in sents) == text
+    for a, b in itertools.pairwise(sents):
+        assert a.end_char <= b.start_char
+
+
+NAMES = st.sampled_from(
+    ["Sergei Lavrov", "Lavrov", "Moscow", "Kyiv", "United Nations", "Foreign Minister", "NATO"]
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(NAMES, PUNCT), min_size=1, max_size=30))
+def test_mention_offsets_slice_to_surface(parts: list[tuple[str, str]]) -> None:
+    text = "".join(w + p for w, p in parts)
+    result = analyse([Article(id="x", origin="t", text=text, source=text, language="en")])
+    variants = {v for e in result.entities for v in e.variants}
+    for m in result.mentions:
+        assert text[m.start : m.end] in variants

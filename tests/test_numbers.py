@@ -1,0 +1,108 @@
+"""Number parsing: German and English figures, bounds, ranges, vague amounts and what is no amount."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from quellenlage.extract.numbers import find_numbers, parse_digits, parse_number_word
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "value", "low", "high", "approx", "vague"),
+    [
+        ("rund 14.000 Soldaten aus Nordkorea", "rund 14.000", 14000, None, None, "rund", False),
+        ("bis zu 30.000 Nordkoreaner", "bis zu 30.000", None, None, 30000, "bis zu", False),
+        ("mindestens zwölf Menschen getötet", "mindestens zwölf", None, 12, None, "mindestens", False),
+        ("mehr als 90 verletzt", "mehr als 90", None, 90, None, "mehr als", False),
+        ("2,5 Millionen Euro", "2,5 Millionen Euro", 2_500_000, None, None, None, False),
+        ("30 000 Menschen", "30 000", 30000, None, None, None, False),
+        ("vierzehntausend Soldaten", "vierzehntausend", 14000, None, None, None, False),
+        ("zwei Dutzend Kinder", "zwei Dutzend", 24, None, None, None, False),
+        ("zwischen 200 und 300 Tote", "zwischen 200 und 300", None, 200, 300, None, False),
+        ("200 bis 300 Tote", "200 bis 300", None, 200, 300, None, False),
+        ("200-300 Tote", "200-300", None, 200, 300, None, False),
+        ("ca. 50 Personen", "ca. 50", 50, None, None, "ca.", False),
+        ("tausende Soldaten", "tausende", None, None, None, "tausende", True),
+        ("einige Millionen Geschosse", "einige Millionen", None, None, None, "einige Millionen", True),
+        ("Hunderte Menschen", "Hunderte", None, None, None, "Hunderte", True),
+    ],
+)
+def test_german_amounts(
+    text: str,
+    phrase: str,
+    value: float | None,
+    low: float | None,
+    high: float | None,
+    approx: str | None,
+    vague: bool,
+) -> None:
+    (m,) = find_numbers(text)
+    assert (m.text, m.value, m.low, m.high, m.approx, m.vague) == (phrase, value, low, high, approx, vague)
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "low", "high"),
+    [
+        ("about 1.2 million people", 1_200_000, None, None),
+        ("at least 14,000 soldiers", None, 14000, None),
+        ("a dozen men", 12, None, None),
+        ("two hundred thousand people", 200_000, None, None),
+        ("up to 30 000 troops", None, None, 30000),
+    ],
+)
+def test_english_amounts(text: str, value: float | None, low: float | None, high: float | None) -> None:
+    (m,) = find_numbers(text, "en")
+    assert (m.value, m.low, m.high) == (value, low, high)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "seit drei Jahren",
+        "im Februar 2022",
+        "Im Sommer 2024 besiegelten sie",
+        "um 15:47 Uhr",
+        "am 5. August",
+        "am 12.04.2016",
+        "eine Boeing 747 der Lufthansa",
+        "ein A 340 landete",
+        "die G7 tagt",
+        "Die 37 Jahre alte Frau",
+        "ein 20-Jähriger",
+        "zum achten Mal",
+        "Tel. 030 1234567",
+        "ein Mann und eine Frau",
+    ],
+)
+def test_no_amount(text: str) -> None:
+    assert find_numbers(text) == []
+
+
+def test_percent_and_money_keep_unit() -> None:
+    assert [m.unit for m in find_numbers("14 Prozent und 4,6 Milliarden Euro")] == ["Prozent", "Euro"]
+
+
+def test_number_words_via_text2num() -> None:
+    assert parse_number_word("dreihundertfünfzig") == 350
+    assert parse_number_word("eine") is None
+    assert parse_number_word("Einsatz") is None
+
+
+@given(st.integers(min_value=1000, max_value=10**9))
+def test_german_grouping_round_trips(n: int) -> None:
+    german = f"{n:,}".replace(",", ".")
+    assert parse_digits(german, "de") == n
+    assert parse_digits(f"{n:,}", "en") == n
+
+
+@given(st.integers(min_value=0, max_value=999), st.integers(min_value=1, max_value=99))
+def test_decimal_comma(whole: int, frac: int) -> None:
+    assert parse_digits(f"{whole},{frac:02d}", "de") == pytest.approx(whole + frac / 100)
+
+
+@given(st.text(alphabet="0123456789 .,:-abcXYZäß€%\n", max_size=60))
+def test_find_numbers_spans_are_in_text(text: str) -> None:
+    for m in find_numbers(text):
+        assert text[m.start : m.end] == m.text

@@ -1,0 +1,198 @@
+"""Quotes: direct and reported speech with speakers; scare quotes and names are not quotes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import spacy
+
+from quellenlage.extract.quotes import find_quote_matches, find_quotes, quoted_spans
+from quellenlage.model import Quote
+
+NLP = spacy.blank("de")
+NLP.add_pipe("sentencizer")
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "data" / "german-news-quotation-attribution"
+
+
+def quotes(text: str) -> list[Quote]:
+    return find_quotes("a", text, NLP(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "quote", "speaker"),
+    [
+        (
+            "«Wir bleiben standhaft und helfen weiter», sagte Lawrow nach dem Treffen.",
+            "Wir bleiben standhaft",
+            "Lawrow",
+        ),
+        ("„Das ist ein großer Erfolg für uns“, erklärte die Ministerin.", "Das ist ein großer", "Ministerin"),
+        ('Der Minister sagte: "Wir werden das Abkommen sofort umsetzen."', "Wir werden das", "Minister"),
+        ("»Wir werden das nicht hinnehmen«, so der Sprecher.", "Wir werden das", "Sprecher"),
+        (
+            "Es sei «heroisch» gewesen, hieß es in einer Erklärung des russischen Außenministeriums.",
+            "heroisch",
+            "russisches Außenministerium",
+        ),
+    ],
+)
+def test_direct_quotes(text: str, quote: str, speaker: str) -> None:
+    (q,) = quotes(text)
+    assert q.kind == "direct"
+    assert q.text.startswith(quote)
+    assert q.speaker == speaker
+    assert text[q.start : q.end] == q.text
+
+
+def test_surname_and_pronoun_resolve_to_full_name() -> None:
+    text = (
+        "Außenminister Sergej Lawrow reiste nach Wonsan. "
+        "«Wir danken unseren Freunden sehr herzlich», sagte Lawrow. "
+        "«Das Denkmal wird bald gebaut werden», sagte er."
+    )
+    assert [q.speaker for q in quotes(text)] == ["Sergej Lawrow", "Sergej Lawrow"]
+
+
+@pytest.mark.parametrize(
+    ("text", "clause", "speaker"),
+    [
+        (
+            "Lawrow sei von Kim empfangen worden, teilte das russische Außenministerium mit.",
+            "Lawrow sei von Kim empfangen worden",
+            "russisches Außenministerium",
+        ),
+        (
+            "Lawrow erklärte, für die gefallenen Soldaten werde ein Denkmal errichtet.",
+            "für die gefallenen Soldaten werde ein Denkmal errichtet",
+            "Lawrow",
+        ),
+    ],
+)
+def test_reported_speech(text: str, clause: str, speaker: str) -> None:
+    (q,) = quotes(text)
+    assert (q.kind, q.text, q.speaker) == ("reported", clause, speaker)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Beide Länder schlossen ein Abkommen über eine «umfassende strategische Partnerschaft».",
+        "Mit «militärischer Spezialoperation» bezeichnet Moskau den Krieg.",
+        'Nordkoreas Kim sagt Moskau "bedingungslose" Unterstützung zu.',
+        "Das erklärte er, bevor er abreiste.",  # an indicative clause after the cue is no reported speech
+    ],
+)
+def test_not_quotes(text: str) -> None:
+    assert quotes(text) == []
+
+
+def test_quote_marks_pairing() -> None:
+    text = "Er sagte „erstens“ und «zweitens», dann ‚drittens‘."
+    assert [text[s:e] for s, e in quoted_spans(text)] == ["erstens", "zweitens", "drittens"]
+
+
+def test_corpus_evaluation_runs_on_train_sample(tmp_path: Path) -> None:
+    if not CORPUS.exists():
+        pytest.skip("shared/data is missing")
+    import gzip
+
+    from quellenlage.eval.quotes import evaluate_quotes
+
+    sample = tmp_path / "sample.jsonl"
+    with gzip.open(CORPUS / "train.jsonl.gz", "rt", encoding="utf-8") as f:
+        sample.write_text("".join(next(f) for _ in range(40)), encoding="utf-8")
+    result = evaluate_quotes(sample)
+    assert result["detect"]["gold"] > 0
+    assert 0.0 < result["quotes"]["p"] <= 1.0
+    assert 0.0 < result["speakers"]["f1"] <= 1.0
+
+
+def sourced(text: str) -> list[tuple[str, str | None, str]]:
+    return [(m.quote.text, m.quote.speaker, m.form) for m in find_quote_matches("a", text, NLP(text), True)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # a source cue makes the rest of the sentence a statement of that source
+            "Laut Polizei wurden zwölf Menschen verletzt.",
+            [("wurden zwölf Menschen verletzt", "Polizei", "Indirect")],
+        ),
+        (  # compound carrier nouns after "nach"
+            "Nach Polizeiangaben brannte das Haus völlig aus.",
+            [("brannte das Haus völlig aus", "Polizeiangaben", "Indirect")],
+        ),
+        (  # indicative clause closed by "so X"
+            "Die Kosten liegen bei zwei Millionen Euro, so die FIFA.",
+            [("Die Kosten liegen bei zwei Millionen Euro", "FIFA", "Indirect")],
+        ),
+        (  # a dass-clause after a verb of saying
+            "Ein Sprecher sagte, dass mehrere Verletzte in Krankenhäuser gebracht wurden.",
+            [("dass mehrere Verletzte in Krankenhäuser gebracht wurden", "Sprecher", "Indirect")],
+        ),
+        (  # Konjunktiv in the next sentences continues the account (free indirect speech)
+            "Die Ministerin erklärte, das Gesetz komme. Es gelte ab Mai. Die Opposition lehnt es ab.",
+            [
+                ("das Gesetz komme", "Ministerin", "Indirect"),
+                ("Es gelte ab Mai.", "Ministerin", "FreeIndirect"),
+            ],
+        ),
+        (  # "Demnach" carries the source over
+            "Die Polizei veröffentlichte einen Bericht. Laut dem Bericht starben drei Menschen. "
+            "Demnach war der Fahrer betrunken.",
+            [
+                ("starben drei Menschen", "dem Bericht", "Indirect"),
+                ("Demnach war der Fahrer betrunken.", "dem Bericht", "Indirect"),
+            ],
+        ),
+        (  # a speech act without a clause still opens an account that Konjunktiv sentences continue
+            "Die Polizei berichtete von einem Unfall. Der Fahrer sei zu schnell gewesen.",
+            [("Der Fahrer sei zu schnell gewesen.", "Polizei", "FreeIndirect")],
+        ),
+        (  # an infinitive clause after a cue verb
+            "Zudem kündigte der Präsident an, gegen den Schmuggel zu kämpfen.",
+            [("gegen den Schmuggel zu kämpfen", "Präsident", "Indirect")],
+        ),
+        (  # separable verb whose forms begin with "ge" (gehen ... aus)
+            "Die Hilfsorganisation geht davon aus, dass die Zahl steigt.",
+            [("dass die Zahl steigt", "Hilfsorganisation", "Indirect")],
+        ),
+        (  # "Das erklärte X": the sentence before is X's statement
+            "Die Enten waren mit H5N1 infiziert. Das erklärte ein Sprecher des Ministeriums.",
+            [("Die Enten waren mit H5N1 infiziert", "Sprecher des Ministeriums", "Indirect")],
+        ),
+    ],
+)
+def test_sourced_statements(text: str, expected: list[tuple[str, str | None, str]]) -> None:
+    assert sourced(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Laut Polizei wurden zwölf Menschen verletzt.",  # a claim's source, not a quote
+        "Ein Sprecher sagte, dass die Lage ruhig ist.",  # indicative dass-clause: only in the corpus scope
+        "Lee sagte, nach Einschätzung des Geheimdienstes habe Nordkorea Raketen geliefert.",  # nested source
+        "Lee sagte, es seien 11.000 Mann entsandt worden.",  # the figure makes it a claim
+        "Er las die „New York Times“ und sagte nichts.",  # a name in quotation marks
+    ],
+)
+def test_not_quotes_in_product_scope(text: str) -> None:
+    assert quotes(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("Weiter sagte Müller, das Werk werde geschlossen.", "Müller"),  # sentence adverb is no subject
+        ("Heute erklärte die Ministerin, sie sei zurückgetreten.", "Ministerin"),
+        (  # an apposition between subject and verb: the subject opens the sentence
+            "Sergei Voznyak, Sprecher des Wahlkampfteams, sagte, er sei in Sicherheit.",
+            "Sergei Voznyak",
+        ),
+    ],
+)
+def test_adverbs_are_not_speakers(text: str, speaker: str) -> None:
+    (q,) = quotes(text)
+    assert q.speaker == speaker

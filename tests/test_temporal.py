@@ -1,0 +1,363 @@
+"""Temporal tagger: TIMEX3 values for German and English expressions against given anchors."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from quellenlage.eval.timex import evaluate_timeml, read_timeml
+from quellenlage.extract.temporal import find_timerefs
+from quellenlage.model import PartialDate, TimeRef
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+KRAUTS = SHARED / "data" / "krauts-temporal" / "KRAUTS_Dolomiten-42"
+RULES = Path(__file__).resolve().parents[1] / "src" / "quellenlage" / "rules"
+
+
+def tag(text: str, anchor: str | None, language: str = "de") -> list[TimeRef]:
+    return find_timerefs("a", text, PartialDate.parse(anchor) if anchor else None, language)
+
+
+def found(text: str, anchor: str | None, language: str = "de") -> dict[str, str | None]:
+    return {r.text: r.value for r in tag(text, anchor, language)}
+
+
+# (sentence, publication date, matched text, expected value, expected type)
+CASES: list[tuple[str, str | None, str, str | None, str]] = [
+    (
+        "Lee sagte, Nordkorea habe im vergangenen Oktober Soldaten entsandt.",
+        "2025-07",
+        "vergangenen Oktober",
+        "2024-10",
+        "DATE",
+    ),
+    ("Ende Juni zeigte das Staatsfernsehen Fotos.", "2025-07", "Ende Juni", "2025-06", "DATE"),
+    (
+        "Im Herbst vergangenen Jahres gab es erste Berichte.",
+        "2025-07",
+        "Herbst vergangenen Jahres",
+        "2024-FA",
+        "DATE",
+    ),
+    ("Im Sommer 2024 besiegelten sie eine Partnerschaft.", None, "Sommer 2024", "2024-SU", "DATE"),
+    ("Die Region war bis zum Frühjahr 2025 besetzt.", None, "Frühjahr 2025", "2025-SP", "DATE"),
+    ("Erst im April bestätigte Pjöngjang die Entsendung.", "2025-07", "April", "2025-04", "DATE"),
+    ("Im Jänner 2024 begann der Umbau.", None, "Jänner 2024", "2024-01", "DATE"),
+    ("Der Vertrag wurde am 14. März 2025 unterzeichnet.", None, "14. März 2025", "2025-03-14", "DATE"),
+    ("Der Vertrag wurde am 14.03.2025 unterzeichnet.", None, "14.03.2025", "2025-03-14", "DATE"),
+    ("Der Vertrag wurde im März 2025 unterzeichnet.", None, "März 2025", "2025-03", "DATE"),
+    ("Das Werk wurde 1928 gebaut.", None, "1928", "1928", "DATE"),
+    (
+        "Das Ministerium teilte am Samstag mit, Lawrow sei empfangen worden.",
+        "2025-07-09",
+        "Samstag",
+        "2025-07-05",
+        "DATE",
+    ),
+    (
+        "Das Ministerium teilte am Samstag mit, Lawrow sei empfangen worden.",
+        "2025-07",
+        "Samstag",
+        None,
+        "DATE",
+    ),
+    ("Am Samstag wird der Minister in Wonsan erwartet.", "2025-07-09", "Samstag", "2025-07-12", "DATE"),
+    ("Schoigu war vergangene Woche in Pjöngjang.", "2025-07-09", "vergangene Woche", "2025-W27", "DATE"),
+    ("Schoigu war vergangene Woche in Pjöngjang.", "2025-07", "vergangene Woche", None, "DATE"),
+    ("Nach dem Treffen vor einem Jahr kamen Soldaten.", "2025-07", "vor einem Jahr", "2024", "DATE"),
+    ("Nach dem Treffen vor einem Jahr kamen Soldaten.", None, "vor einem Jahr", None, "DATE"),
+    ("Die Wahl findet nächsten Monat statt.", "2025-07", "nächsten Monat", "2025-08", "DATE"),
+    (
+        "Im vergangenen Jahr schlossen beide Länder ein Abkommen.",
+        "2025-07",
+        "vergangenen Jahr",
+        "2024",
+        "DATE",
+    ),
+    ("Der Umsatz stieg gegenüber dem Vorjahr.", "2025-07", "dem Vorjahr", "2024", "DATE"),
+    ("Er sagte gestern in Bozen, die Lage sei ernst.", "2025-07-09", "gestern", "2025-07-08", "DATE"),
+    ("Heute beginnt der Gipfel.", "2025-07", "Heute", "2025-07", "DATE"),
+    ("Die Sitzung beginnt heuer später.", "2013-11-30", "heuer", "2013", "DATE"),
+    ("Das Budget für das erste Quartal 2025 steht.", None, "das erste Quartal 2025", "2025-Q1", "DATE"),
+    ("Im ersten Quartal 2025 wuchs die Wirtschaft.", None, "ersten Quartal 2025", "2025-Q1", "DATE"),
+    ("Der Markt öffnet um 20.30 Uhr.", "2010-02-20", "20.30 Uhr", "2010-02-20T20:30", "TIME"),
+    ("Der Umzug war am Montagvormittag.", "2010-04-21", "Montagvormittag", "2010-04-19TMO", "TIME"),
+    ("Moskau führt seinen seit drei Jahren währenden Krieg.", "2025-07", "drei Jahren", "P3Y", "DURATION"),
+    ("Lawrow ist zu einem dreitägigen Besuch in Nordkorea.", None, "dreitägigen", "P3D", "DURATION"),
+    ("Die Messe dauert drei Tage.", None, "drei Tage", "P3D", "DURATION"),
+    (
+        "Die Ukraine wirft Nordkorea seit Monaten vor, Russland zu helfen.",
+        "2025-04",
+        "Monaten",
+        "PXM",
+        "DURATION",
+    ),
+    (
+        "In den vergangenen zwei Jahrzehnten kamen 25.000 Menschen.",
+        "2013-10-05",
+        "den vergangenen zwei Jahrzehnten",
+        "P2DE",
+        "DURATION",
+    ),
+    ("Die Gebühr wird jährlich erhoben.", None, "jährlich", "P1Y", "SET"),
+    ("Der Markt findet jeden Montag statt.", None, "jeden Montag", "XXXX-WXX-1", "SET"),
+    ("Sonntags bleibt das Geschäft zu.", None, "Sonntags", "XXXX-WXX-7", "SET"),
+    ("Kim hatte kürzlich eine Ferienanlage eröffnet.", "2025-07", "kürzlich", "PAST_REF", "DATE"),
+    ("Lawrow hält sich derzeit in Nordkorea auf.", "2025-07", "derzeit", "PRESENT_REF", "DATE"),
+    ("Nordkorea könnte demnächst weitere Soldaten schicken.", "2025-07", "demnächst", "FUTURE_REF", "DATE"),
+    ("Ob Truppen in Zukunft eingesetzt werden, blieb offen.", "2025-07", "Zukunft", "FUTURE_REF", "DATE"),
+    ("Die Talks on March 14, 2025 were cordial.", None, "March 14, 2025", "2025-03-14", "DATE"),
+    ("Talks began on 14 March 2025 in Seoul.", None, "14 March 2025", "2025-03-14", "DATE"),
+]
+EN = {"Die Talks on March 14, 2025 were cordial.", "Talks began on 14 March 2025 in Seoul."}
+
+
+@pytest.mark.parametrize(("sentence", "anchor", "span", "value", "type_"), CASES)
+def test_german_and_english_values(
+    sentence: str, anchor: str | None, span: str, value: str | None, type_: str
+) -> None:
+    refs = {r.text: r for r in tag(sentence, anchor, "en" if sentence in EN else "de")}
+    assert span in refs, refs
+    assert (refs[span].value, refs[span].type) == (value, type_)
+
+
+ENGLISH: list[tuple[str, str | None, str, str | None]] = [
+    ("The minister said last week that talks would resume.", "2025-07-09", "last week", "2025-W27"),
+    ("Troops arrived two years ago.", "2025-07", "two years ago", "2023"),
+    ("Prices have risen recently.", "2025-07", "recently", "PAST_REF"),
+    ("The plant opened in the fall of 2024.", None, "fall of 2024", "2024-FA"),
+    ("Early June saw heavy fighting.", "2025-07", "Early June", "2025-06"),
+    ("The three-day visit ends tomorrow.", "2025-07-09", "three-day", "P3D"),
+    ("Growth slowed in the first quarter of 2025.", None, "the first quarter of 2025", "2025-Q1"),
+    ("He may come back.", "2025-07", "", None),
+]
+
+
+@pytest.mark.parametrize(("sentence", "anchor", "span", "value"), ENGLISH)
+def test_english(sentence: str, anchor: str | None, span: str, value: str | None) -> None:
+    got = found(sentence, anchor, "en")
+    if not span:
+        assert got == {}
+        return
+    assert got.get(span) == value, got
+
+
+MORE: list[tuple[str, str, str, str]] = [
+    ("Das Treffen findet zweimal im Jahr statt.", "zweimal im Jahr", "P1Y", "SET"),
+    ("Abends ist der Platz leer.", "Abends", "XXXX-XX-XXTEV", "SET"),
+    ("In den Neunzigerjahren war es anders.", "den Neunzigerjahren", "199", "DATE"),
+    ("Die Musik der 80er Jahre.", "der 80er Jahre", "198", "DATE"),
+    ("Die Kirche stammt aus dem 12. Jahrhundert.", "dem 12. Jahrhundert", "11", "DATE"),
+    ("Bis Ende des Monats soll es fertig sein.", "Ende des Monats", "2025-07", "DATE"),
+    ("Die Fabrik schließt Ende des Jahres.", "Ende des Jahres", "2025", "DATE"),
+    ("Die Fabrik schloss Ende 2002.", "Ende 2002", "2002", "DATE"),
+    ("Vor kurzem kam er.", "Vor kurzem", "PAST_REF", "DATE"),
+    ("Es starben 2000 im Jahr 2011.", "Jahr 2011", "2011", "DATE"),
+    ("Am Montagabend sprach er.", "Montagabend", "2025-07-07TEV", "TIME"),
+    ("Er kam am morgigen Sonntag.", "morgigen Sonntag", "2025-07-10", "DATE"),
+]
+
+
+@pytest.mark.parametrize(("sentence", "span", "value", "type_"), MORE)
+def test_sets_decades_and_parts(sentence: str, span: str, value: str, type_: str) -> None:
+    refs = tag(sentence, "2025-07-09")
+    assert [(r.text, r.value, r.type) for r in refs] == [(span, value, type_)]
+
+
+def test_mod_and_anchor_are_recorded() -> None:
+    (ende,) = tag("Ende Juni zeigte KCTV Fotos.", "2025-07")
+    assert (ende.mod, ende.anchor) == ("END", "published:2025-07")
+
+
+def test_text_anchor_when_publication_date_missing() -> None:
+    refs = {
+        r.text: r for r in tag("Im August 2024 begann die Offensive. Im April kam die Bestätigung.", None)
+    }
+    assert (refs["April"].value, refs["April"].anchor) == ("2024-04", "text:2024-08")
+
+
+def test_text_anchor_is_the_latest_date_named() -> None:
+    text = "Bis zum Frühjahr 2025 war Kursk besetzt, seit August 2024. Im April bestätigte Pjöngjang alles."
+    refs = {r.text: r for r in tag(text, None)}
+    assert refs["April"].value == "2025-04"
+
+
+def test_deictic_expressions_need_the_publication_date() -> None:
+    assert found("Im vergangenen Jahr, im August 2024, begann es. Gestern sprach er.", None) == {
+        "vergangenen Jahr": None,
+        "August 2024": "2024-08",
+        "Gestern": None,
+    }
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Insgesamt kämpften 2000 Soldaten.",
+        "Der Fonds hat 2025 Euro.",
+        "Er ging, als der Morgen graute.",
+        "Die 44-Jährige lachte.",
+        "Der Politiker August Bebel sprach.",
+    ],
+)
+def test_counts_names_and_nouns_are_not_timexes(sentence: str) -> None:
+    assert tag(sentence, "2025-07-09") == []
+
+
+def test_tomorrow_needs_lower_case_or_sentence_start() -> None:
+    assert found("Morgen reist er ab. Er kommt morgen.", "2025-07-09") == {
+        "Morgen": "2025-07-10",
+        "morgen": "2025-07-10",
+    }
+
+
+def test_cue_tables_are_valid_json() -> None:
+    for lang in ("de", "en"):
+        cues = json.loads((RULES / f"temporal_{lang}.json").read_text(encoding="utf-8"))
+        assert set(cues["months"].values()) == set(range(1, 13))
+        assert set(cues["seasons"].values()) == {"SP", "SU", "FA", "WI"}
+
+
+MONTHS_DE = [
+    "Januar",
+    "Februar",
+    "März",
+    "April",
+    "Mai",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
+    "November",
+    "Dezember",
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    day=st.dates(min_value=date(1900, 1, 1), max_value=date(2099, 12, 31)),
+    anchor=st.one_of(st.none(), st.dates(min_value=date(1990, 1, 1), max_value=date(2030, 12, 31))),
+)
+def test_explicit_german_dates_round_trip(day: date, anchor: date | None) -> None:
+    text = f"Die Sitzung fand am {day.day}. {MONTHS_DE[day.month - 1]} {day.year} statt."
+    refs = find_timerefs("a", text, PartialDate.of(anchor) if anchor else None)
+    assert [(r.value, r.type) for r in refs] == [(day.isoformat(), "DATE")]
+
+
+WORDS = [
+    "am",
+    "Samstag",
+    "im",
+    "vergangenen",
+    "Oktober",
+    "seit",
+    "drei",
+    "Jahren",
+    "Ende",
+    "Juni",
+    "2024",
+    "14.",
+    "März",
+    "gestern",
+    "um",
+    "20.30",
+    "Uhr",
+    "kürzlich",
+    "jährlich",
+    "Herbst",
+    "nächsten",
+    "Monat",
+    "Die",
+    "Lage",
+    ",",
+    ".",
+    "vor",
+    "einem",
+    "Jahr",
+    "dreitägigen",
+    "heute",
+    "Morgen",
+    "Woche",
+    "the",
+    "last",
+    "week",
+    "May",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    words=st.lists(st.sampled_from(WORDS), max_size=30),
+    anchor=st.one_of(st.none(), st.dates(min_value=date(1990, 1, 1), max_value=date(2030, 12, 31))),
+    precision=st.sampled_from(["year", "month", "day"]),
+    language=st.sampled_from(["de", "en"]),
+)
+def test_offsets_slice_to_the_matched_text(
+    words: list[str], anchor: date | None, precision: str, language: str
+) -> None:
+    text = " ".join(words)
+    pub = PartialDate.of(anchor, precision) if anchor else None  # type: ignore[arg-type]
+    refs = find_timerefs("a", text, pub, language)
+    for r in refs:
+        assert 0 <= r.start < r.end <= len(text)
+        assert text[r.start : r.end] == r.text
+        assert r.type in {"DATE", "TIME", "DURATION", "SET"}
+    assert [r.start for r in refs] == sorted(r.start for r in refs)
+
+
+TIMEML = """<?xml version="1.0" ?>
+<TimeML>
+<DOCID>t.xml</DOCID>
+<DCT><TIMEX3 tid="t0" type="DATE" value="2025-07-09" functionInDocument="CREATION_TIME">\
+2025-07-09</TIMEX3></DCT>
+<TEXT>
+Lawrow traf am <TIMEX3 tid="t1" type="DATE" value="2025-07-05">Samstag</TIMEX3> in Wonsan ein. Der seit \
+<TIMEX3 tid="t2" type="DURATION" value="P3Y">drei Jahren</TIMEX3> dauernde Krieg geht weiter. \
+<TIMEX3 tid="t3" type="DATE" value="2024-FA">Im Herbst 2024</TIMEX3> kamen Soldaten, \
+<TIMEX3 tid="t4" type="TIME" value="2025-07-09T20.30">um 20 Uhr</TIMEX3> auch.
+</TEXT>
+</TimeML>
+"""
+
+
+def test_timeml_evaluation_on_an_inline_document(tmp_path: Path) -> None:
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    (gold / "a.tml").write_text(TIMEML, encoding="utf-8")
+    doc = read_timeml(gold / "a.tml")
+    assert doc.dct == PartialDate.parse("2025-07-09")
+    assert [t.text for t in doc.timexes] == ["Samstag", "drei Jahren", "Im Herbst 2024", "um 20 Uhr"]
+    scores = evaluate_timeml(gold)["systems"]["quellenlage"]
+    # "Herbst 2024" and "20 Uhr" overlap the gold only partly; "20 Uhr" is 20:00, gold says 20:30
+    assert scores["strict_f1"] == 0.5
+    assert scores["relaxed_f1"] == 1.0
+    assert scores["value_accuracy"] == 0.75
+    assert scores["type_accuracy"] == 1.0
+
+
+def test_heideltime_output_beside_the_gold_is_scored(tmp_path: Path) -> None:
+    gold, heidel = tmp_path / "G", tmp_path / "G_Heideltime"
+    gold.mkdir()
+    heidel.mkdir()
+    (gold / "a.tml").write_text(TIMEML, encoding="utf-8")
+    plain = TIMEML.replace(
+        '<TIMEX3 tid="t4" type="TIME" value="2025-07-09T20.30">um 20 Uhr</TIMEX3>', "um 20 Uhr"
+    )
+    (heidel / "a.tml").write_text(plain, encoding="utf-8")
+    systems = evaluate_timeml(gold)["systems"]
+    assert systems["heideltime"]["relaxed_r"] == 0.75
+    assert systems["heideltime"]["relaxed_p"] == 1.0
+
+
+@pytest.mark.skipif(not KRAUTS.is_dir(), reason="shared data not available")
+def test_krauts_dolomiten_beats_the_baseline() -> None:
+    systems = evaluate_timeml(KRAUTS)["systems"]
+    ours, heidel = systems["quellenlage"], systems["heideltime"]
+    assert ours["relaxed_f1"] >= heidel["relaxed_f1"]
+    assert ours["value_accuracy"] >= 0.8

