@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from importlib.resources import files
@@ -22,7 +23,7 @@ from rich.progress import (
 from rich.table import Table
 
 from . import pipeline
-from .brief import render_markdown
+from .brief import render_html, render_json, render_markdown
 from .corpus import Corpus
 from .ingest import ColumnMapping
 from .model import Article, Failure
@@ -300,6 +301,85 @@ def search(
             f"[bold]{article.id}[/bold] {article.outlet or ''} {article.title or ''}", highlight=False
         )
         console.print(f"    {snippet}", highlight=False, markup=False)
+
+
+@app.command("stories")
+def list_stories(
+    db: DbOption = Path(DEFAULT_DB),
+    limit: Annotated[int, typer.Option(help="How many, largest first.")] = 30,
+) -> None:
+    """List stored stories: their articles, time span and label."""
+    with Store(db) as store:
+        stories = sorted(store.objects("stories"), key=lambda s: (-len(s["articles"]), s["id"]))
+    rows = [
+        (s["id"], str(len(s["articles"])), s.get("first") or "", s.get("last") or "", s["label"])
+        for s in stories
+    ]
+    console.print(
+        _table(f"{min(limit, len(rows))} of {len(rows)} stories in {db}", STORY_COLUMNS, rows[:limit])
+    )
+
+
+STORY_COLUMNS = ("id", "articles", "first", "last", "label")
+StoryArgument = Annotated[
+    str, typer.Argument(help="Story id or an unambiguous prefix (see `quellenlage stories`).")
+]
+
+
+def _story(db: Path, story_id: str) -> Corpus:
+    with Store(db) as store:
+        try:
+            return pipeline.story_corpus(store, story_id)
+        except KeyError as err:
+            errors.print(str(err.args[0]))
+            raise typer.Exit(1) from err
+
+
+@app.command("brief")
+def story_brief(
+    story_id: StoryArgument,
+    db: DbOption = Path(DEFAULT_DB),
+    form: Annotated[str, typer.Option("--format", help="md, html or json.")] = "md",
+    out: Annotated[Path | None, typer.Option("--out", help="Write to this file instead of printing.")] = None,
+) -> None:
+    """A story's brief: what happened, figures, who says what, timeline, conflicts; every sentence cited."""
+    renderers = {"md": render_markdown, "html": render_html, "json": _json_brief}
+    if form not in renderers:
+        raise typer.BadParameter("choose md, html or json", param_hint="--format")
+    corpus = _story(db, story_id)
+    text = renderers[form](corpus, corpus.stories[0].id)
+    if out:
+        out.write_text(text, encoding="utf-8")
+    else:
+        console.print(text, markup=False, highlight=False)
+
+
+def _json_brief(corpus: Corpus, story_id: str) -> str:
+    return json.dumps(render_json(corpus, story_id), ensure_ascii=False, indent=1)
+
+
+@app.command("claims")
+def story_claims(story_id: StoryArgument, db: DbOption = Path(DEFAULT_DB)) -> None:
+    """A story's figures, one row per claim: who reports it, on whose authority, the status of its slot."""
+    corpus = _story(db, story_id)
+    slot_of = {index: slot for slot in corpus.slots for index in slot.claims}
+    label = {a.id: _label(a) for a in corpus.articles}
+    rows = [
+        (
+            label[c.article],
+            c.text,
+            c.counts or "",
+            "; ".join(c.attributed_to),
+            "yes" if c.hedged else "",
+            c.when or "",
+            slot_of[i].status if i in slot_of else "",
+        )
+        for i, c in enumerate(corpus.claims)
+    ]
+    console.print(_table(corpus.stories[0].label, CLAIM_COLUMNS, rows))
+
+
+CLAIM_COLUMNS = ("outlet", "figure", "counts", "according to", "hedged", "when", "status")
 
 
 eval_app = typer.Typer(

@@ -16,7 +16,7 @@ from .compare import compare
 from .corpus import Corpus
 from .extract import extract
 from .ingest import ColumnMapping, read
-from .model import Article, Failure, RawDocument
+from .model import Article, Failure, RawDocument, Story
 from .reuse import find_reuse
 from .store import Store
 from .stories import cluster_articles
@@ -125,6 +125,22 @@ def analyze(
     finally:
         if store:
             store.close()
+
+
+def story_corpus(store: Store, story_id: str) -> Corpus:
+    """One stored story rebuilt for reading: its articles run again through the stages after
+    clustering (deterministic, so the result is what `analyze` found), the story kept as stored."""
+    stored = [s for s in store.objects("stories") if str(s["id"]).startswith(story_id)]
+    if len(stored) != 1:
+        raise KeyError(f"no single story with id {story_id!r}")
+    story = Story(**stored[0])
+    corpus = Corpus(articles=[a for a in map(store.article, story.articles) if a is not None])
+    for name, function in STAGES.items():
+        if name == "stories":
+            corpus.stories = [story]
+        else:
+            function(corpus)
+    return corpus
 
 
 def save(store: Store, corpus: Corpus) -> None:
