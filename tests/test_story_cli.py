@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+import quellenlage
 from quellenlage.cli import app
 
 from .test_cli import sample_inputs
@@ -101,3 +102,17 @@ def test_html_brief_renders_in_headless_chromium(sample_db: tuple[str, str], tmp
         [*base, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120, check=False
     ).stdout
     assert "<svg" in dom and "Figures" in dom and "<script" not in dom
+
+
+def test_python_api_opens_a_stored_story(sample_db: tuple[str, str]) -> None:
+    db, story_id = sample_db
+    corpus = quellenlage.open_story(db, story_id)
+    assert corpus.stories[0].id.startswith(story_id)
+    assert len(corpus.articles) == 5
+    assert {slot.status for slot in corpus.slots} >= {"agree", "conflict"}
+    assert all(
+        c.article in {a.id for a in corpus.articles}
+        for b in corpus.briefs
+        for s in b.sentences
+        for c in s.citations
+    )

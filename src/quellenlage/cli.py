@@ -421,3 +421,9 @@ def eval_quotes(path: GoldPath, as_json: JsonFlag = False) -> None:
 def eval_claims(path: GoldPath, as_json: JsonFlag = False) -> None:
     """Numeric claims on a gold folder in the spec layout (expected_claims.jsonl beside articles/)."""
     _evaluate("claims", path, as_json)
+
+
+@eval_app.command("stories")
+def eval_stories(path: GoldPath, as_json: JsonFlag = False) -> None:
+    """Story clustering on ECB+ (topic and sub-topic), a JSONL of {text, published, story}, or the spec."""
+    _evaluate("stories", path, as_json)
