@@ -17,12 +17,15 @@ from .compare import (
     ClaimView,
     Event,
     SlotRow,
-    content_words,
+    article_by_id,
+    content_set,
+    corpus_index,
+    doc_sentences,
     outlet_name,
     slot_rows,
     source_key,
     source_matrix,
-    story_articles,
+    story_group,
     timeline,
 )
 from .corpus import Corpus
@@ -36,10 +39,10 @@ _MMR_LAMBDA = 0.7
 
 
 def _articles(corpus: Corpus, story_id: str) -> tuple[Story, list[Article]]:
-    for story, arts in story_articles(corpus):
-        if story.id == story_id:
-            return story, arts
-    raise KeyError(f"no story {story_id!r}")
+    found = story_group(corpus, story_id)
+    if found is None:
+        raise KeyError(f"no story {story_id!r}")
+    return found
 
 
 def _sentence_spans(corpus: Corpus, article: Article) -> list[tuple[int, int]]:
@@ -59,30 +62,26 @@ _SPANS: dict[int, tuple[Any, list[tuple[int, int]]]] = {}
 
 
 def _full_sentences(corpus: Corpus, article: Article) -> list[tuple[int, int]]:
-    doc = corpus.docs.get(article.id)
-    if doc is not None and doc.has_annotation("SENT_START"):
-        return [
-            (s.start_char, s.end_char)
-            for s in doc.sents
-            if len(s.text.split()) >= 6 and s.text.rstrip()[-1:] in '.!?«»"“”'
-        ]
-    return []
+    index = corpus_index(corpus)
+    spans = index.sentences.get(article.id) if article.id in index.articles else None
+    if spans is None:
+        spans = doc_sentences(corpus, article) or []
+    text = article.text
+    return [(a, b) for a, b in spans if len(text[a:b].split()) >= 6 and text[a:b].rstrip()[-1:] in '.!?«»"“”']
 
 
-def _overlap(a: set[str], b: set[str]) -> float:
+def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / min(len(a), len(b)) if a and b else 0.0
 
 
 def _what_happened(corpus: Corpus, arts: list[Article]) -> list[BriefSentence]:
     """Maximal marginal relevance: central sentences (told by other reports too, early in their
     report), each new one as unlike the chosen ones as possible."""
-    pool: list[tuple[Citation, str, set[str], int]] = []
+    pool: list[tuple[Citation, str, frozenset[str], int]] = []
     for article in arts:
         for rank, (start, end) in enumerate(_sentence_spans(corpus, article)):
             text = article.text[start:end].strip()
-            pool.append(
-                (Citation(article.id, start, start + len(text)), text, set(content_words(text)), rank)
-            )
+            pool.append((Citation(article.id, start, start + len(text)), text, content_set(text), rank))
     scores = []
     for cit, _text, words, rank in pool:
         others = [_overlap(words, w) for c, _t, w, _r in pool if c.article != cit.article]
@@ -105,20 +104,18 @@ def _claim_citations(corpus: Corpus, view: ClaimView) -> list[Citation]:
     """The claim's sentence, and the earlier sentence naming its source when the attribution carries over
     ("Nach ukrainischen Angaben ... Darunter seien 3000 Soldaten")."""
     own = Citation(view.claim.article, view.sentence[0], view.sentence[1])
-    article = corpus.article(view.claim.article)
+    article = article_by_id(corpus, view.claim.article)
     if article is None:
         return [own]
     out = [own]
-    here = set(content_words(article.text[own.start : own.end]))
+    here = content_set(article.text[own.start : own.end])
     spans = _sentence_spans(corpus, article)
     for phrase in view.sources:
-        words = set(content_words(phrase))
+        words = content_set(phrase)
         if not words or words <= here:
             continue
         earlier = [
-            sp
-            for sp in spans
-            if sp[1] <= own.start and words & set(content_words(article.text[sp[0] : sp[1]]))
+            sp for sp in spans if sp[1] <= own.start and words & content_set(article.text[sp[0] : sp[1]])
         ]
         if earlier:
             out.append(Citation(article.id, *earlier[-1]))
@@ -126,7 +123,7 @@ def _claim_citations(corpus: Corpus, view: ClaimView) -> list[Citation]:
 
 
 def _outlet(corpus: Corpus, article_id: str) -> str:
-    article = corpus.article(article_id)
+    article = article_by_id(corpus, article_id)
     return outlet_name(article) if article else article_id
 
 
@@ -191,14 +188,14 @@ def _who_says_what(corpus: Corpus, story_id: str, limit: int = 6) -> list[BriefS
         if not spans:
             continue
         first = _sentence_around(corpus, spans[0])
-        text = corpus.article(first.article).text[first.start : first.end].strip()  # type: ignore[union-attr]
+        text = article_by_id(corpus, first.article).text[first.start : first.end].strip()  # type: ignore[union-attr]
         outlets = ", ".join(row)
         out.append(BriefSentence(f"{source} ({outlets}): {text}", [first], "who says what"))
     return out
 
 
 def _sentence_around(corpus: Corpus, citation: Citation) -> Citation:
-    article = corpus.article(citation.article)
+    article = article_by_id(corpus, citation.article)
     if article is None:
         return citation
     for start, end in _sentence_spans(corpus, article) or [(0, len(article.text))]:
@@ -248,7 +245,7 @@ def build_brief(corpus: Corpus, story_id: str) -> Brief:
 
 def brief(corpus: Corpus) -> None:
     """Fill ``corpus.briefs``: one brief per story (run after ``compare``)."""
-    corpus.briefs = [build_brief(corpus, story.id) for story, _arts in story_articles(corpus)]
+    corpus.briefs = [build_brief(corpus, story.id) for story, _arts in corpus_index(corpus).stories]
 
 
 def _brief_for(corpus: Corpus, story_id: str) -> Brief:
@@ -302,7 +299,7 @@ def render_markdown(corpus: Corpus, story_id: str) -> str:
             lines += [f"- {_md(s.text)} {marks(s.citations)}" for s in sentences]
         lines.append("")
     for n, c in enumerate(notes, 1):
-        article = corpus.article(c.article)
+        article = article_by_id(corpus, c.article)
         excerpt = article.text[c.start : c.end] if article else ""
         lines.append(f"[^{n}]: {_md(_cite_label(corpus, c))}: “{_md(_shorten(excerpt))}”")
     return "\n".join(lines) + "\n"
@@ -375,7 +372,7 @@ def render_html(corpus: Corpus, story_id: str) -> str:
         )
     items = []
     for n, c in enumerate(notes, 1):
-        article = corpus.article(c.article)
+        article = article_by_id(corpus, c.article)
         excerpt = article.text[c.start : c.end] if article else ""
         items.append(f'<li id="c{n}">{esc(_cite_label(corpus, c))}: “{esc(_shorten(excerpt))}”</li>')
     body.append('<h2>Citations</h2><ol class="cites">' + "".join(items) + "</ol>")

@@ -24,7 +24,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import simplemma
@@ -32,20 +32,25 @@ from scipy.cluster.hierarchy import DisjointSet
 
 from .corpus import Corpus
 from .extract.temporal import find_timerefs
-from .model import Article, Citation, Claim, ClaimSlot, PartialDate, SlotStatus, Story
+from .model import Article, Citation, Claim, ClaimSlot, PartialDate, Quote, SlotStatus, Story, TimeRef
 from .rules import read_json
 
 __all__ = [
     "ClaimView",
+    "CorpusIndex",
     "Event",
     "SlotRow",
     "TimePoint",
+    "article_by_id",
     "compare",
+    "content_set",
     "content_words",
+    "corpus_index",
     "outlet_name",
     "slot_rows",
     "source_matrix",
     "story_articles",
+    "story_group",
     "time_span",
     "timeline",
 ]
@@ -56,6 +61,7 @@ _FOLD = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss", "é": "e", "
 _WORD = re.compile(r"\w+")
 _PARTICIPLE = re.compile(r"^ge\w+(t|en)$")
 _SENTENCE_END = re.compile(r"[.!?»«\"“”'’)]\s*$")
+_DEMONYM_ENDINGS = ("er", "aner", "ner", "n", "ns", "ese", "ier")  # place name + ending: "Ukrainer"
 
 
 @cache
@@ -177,11 +183,18 @@ def story_articles(corpus: Corpus) -> list[tuple[Story, list[Article]]]:
     return out
 
 
-def _sentences(corpus: Corpus, article: Article) -> list[tuple[int, int]]:
+def doc_sentences(corpus: Corpus, article: Article) -> list[tuple[int, int]] | None:
+    """Character spans of the sentences of the article's Doc (None without a Doc or its sentences)."""
     doc = corpus.docs.get(article.id)
-    if doc is not None and doc.has_annotation("SENT_START"):
-        return [(s.start_char, s.end_char) for s in doc.sents if s.text.strip()]
-    return [(m.start(), m.end()) for m in re.finditer(r"[^.!?\n]+[.!?]*", article.text) if m.group().strip()]
+    if doc is None or not doc.has_annotation("SENT_START"):
+        return None
+    return [(s.start_char, s.end_char) for s in doc.sents]
+
+
+def _sentences(text: str, spans: list[tuple[int, int]] | None) -> list[tuple[int, int]]:
+    if spans is not None:
+        return [(a, b) for a, b in spans if text[a:b].strip()]
+    return [(m.start(), m.end()) for m in re.finditer(r"[^.!?\n]+[.!?]*", text) if m.group().strip()]
 
 
 def _story_anchor(articles: Sequence[Article]) -> PartialDate | None:
@@ -189,13 +202,15 @@ def _story_anchor(articles: Sequence[Article]) -> PartialDate | None:
     return max(dated, key=lambda p: p.value) if dated else None
 
 
-def _article_times(corpus: Corpus, article: Article, story_anchor: PartialDate | None) -> list[TimePoint]:
-    """The extract stage's dates, plus what an undated article gives against the story anchor, plus
-    deictic expressions too fine for a coarse publication date ("am Samstag") at that date."""
+def _article_times(
+    timerefs: Sequence[TimeRef], article: Article, story_anchor: PartialDate | None
+) -> list[TimePoint]:
+    """The extract stage's dates (``timerefs`` of this article), plus what an undated article gives against
+    the story anchor, plus deictic expressions too fine for a coarse publication date ("am Samstag")."""
     points = [
         TimePoint(t.article, t.start, t.end, t.value, True, t.anchor)
-        for t in corpus.timerefs
-        if t.article == article.id and t.type == "DATE" and t.value and time_span(t.value)
+        for t in timerefs
+        if t.type == "DATE" and t.value and time_span(t.value)
     ]
     anchor = article.published or story_anchor
     if anchor is None:
@@ -211,31 +226,99 @@ def _article_times(corpus: Corpus, article: Article, story_anchor: PartialDate |
     return sorted(points, key=lambda p: p.start)
 
 
-_VIEWS: list[tuple[Corpus, tuple[int, int, int], dict[str, ArticleView]]] = []
+@dataclass(slots=True)
+class CorpusIndex:
+    """What every story of a corpus looks up: built once per corpus, so the work per story does not grow
+    with the size of the corpus."""
+
+    stories: list[tuple[Story, list[Article]]]
+    by_story: dict[str, tuple[Story, list[Article]]]
+    articles: dict[str, Article]
+    views: dict[str, ArticleView]  # per article: sentences and dates
+    sentences: dict[str, list[tuple[int, int]]]  # per article with a Doc: all its sentences
+    locations: frozenset[str]  # folded names and variants of the corpus's places
+    claims: dict[str, list[int]]  # article id -> indices into corpus.claims, in corpus order
+    quotes: dict[str, list[int]]  # article id -> indices into corpus.quotes, in corpus order
+    claim_views: dict[str, list[ClaimView]] = field(default_factory=dict)  # per story, kept by ``compare``
+
+
+_INDEX: list[tuple[Corpus, tuple[int, ...], CorpusIndex]] = []
+
+
+def corpus_index(corpus: Corpus, fresh: bool = False) -> CorpusIndex:
+    """The index of ``corpus``; kept for the last corpus while its lists stay the same objects of the same
+    sizes (``compare`` builds it afresh, so a story changed in place is seen from there on)."""
+    lists: tuple[list[Any], ...] = (
+        corpus.articles,
+        corpus.timerefs,
+        corpus.claims,
+        corpus.quotes,
+        corpus.entities,
+        corpus.stories,
+    )
+    key = (*(id(x) for x in lists), *(len(x) for x in lists))
+    if not fresh and _INDEX and _INDEX[0][0] is corpus and _INDEX[0][1] == key:
+        return _INDEX[0][2]
+    index = _build_index(corpus)
+    _INDEX[:] = [(corpus, key, index)]
+    return index
+
+
+def _positions(items: Iterable[Claim | Quote | TimeRef]) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {}
+    for n, item in enumerate(items):
+        out.setdefault(item.article, []).append(n)
+    return out
+
+
+def _build_index(corpus: Corpus) -> CorpusIndex:
+    stories = story_articles(corpus)
+    timerefs = _positions(corpus.timerefs)
+    views: dict[str, ArticleView] = {}
+    sentences: dict[str, list[tuple[int, int]]] = {}
+    for _story, arts in stories:
+        anchor = _story_anchor(arts)
+        for article in arts:
+            own = [corpus.timerefs[n] for n in timerefs.get(article.id, [])]
+            spans = doc_sentences(corpus, article)
+            if spans is not None:
+                sentences[article.id] = spans
+            views[article.id] = ArticleView(
+                article,
+                _sentences(article.text, spans),
+                _article_times(own, article, anchor),
+                article.published or anchor,
+            )
+    places = [e for e in corpus.entities if e.kind == "LOC"]
+    return CorpusIndex(
+        stories=stories,
+        by_story={story.id: (story, arts) for story, arts in reversed(stories)},  # first of an id wins
+        articles={a.id: a for a in reversed(corpus.articles)},
+        views=views,
+        sentences=sentences,
+        locations=frozenset({fold(e.name) for e in places} | {fold(v) for e in places for v in e.variants}),
+        claims=_positions(corpus.claims),
+        quotes=_positions(corpus.quotes),
+    )
 
 
 def _views(corpus: Corpus) -> dict[str, ArticleView]:
-    """Per article: sentences and dates; kept for the last corpus while its articles and stories stay."""
-    key = (len(corpus.articles), len(corpus.timerefs), sum(len(s.articles) for s in corpus.stories))
-    if _VIEWS and _VIEWS[0][0] is corpus and _VIEWS[0][1] == key:
-        return _VIEWS[0][2]
-    views = _build_views(corpus)
-    _VIEWS[:] = [(corpus, key, views)]
-    return views
+    return corpus_index(corpus).views
 
 
-def _build_views(corpus: Corpus) -> dict[str, ArticleView]:
-    views: dict[str, ArticleView] = {}
-    for _story, arts in story_articles(corpus):
-        anchor = _story_anchor(arts)
-        for article in arts:
-            views[article.id] = ArticleView(
-                article,
-                _sentences(corpus, article),
-                _article_times(corpus, article, anchor),
-                article.published or anchor,
-            )
-    return views
+def story_group(corpus: Corpus, story_id: str) -> tuple[Story, list[Article]] | None:
+    """The story ``story_id`` with its articles, as ``story_articles`` gives it."""
+    return corpus_index(corpus).by_story.get(story_id)
+
+
+def _story_arts(corpus: Corpus, story_id: str) -> list[Article]:
+    found = story_group(corpus, story_id)
+    return found[1] if found else []
+
+
+def article_by_id(corpus: Corpus, article_id: str) -> Article | None:
+    """``corpus.article`` by a dictionary lookup."""
+    return corpus_index(corpus).articles.get(article_id)
 
 
 def _enclosing(spans: Sequence[tuple[int, int]], start: int) -> tuple[int, int]:
@@ -265,6 +348,7 @@ def lemmas(word: str) -> tuple[str, ...]:
     )
 
 
+@cache
 def term_class(table: str, word: str) -> str | None:
     """The class of a word in a term table, by form, lemma or compound tail ("Truppenentsendung")."""
     lookup = _lookup(table)
@@ -272,13 +356,14 @@ def term_class(table: str, word: str) -> str | None:
     for form in forms:
         if form in lookup:
             return lookup[form]
-    # compound nouns end in their head: Truppenentsendung -> entsendung, Wiederaufbaukraft -> kraft
-    tail = max(
-        (k for k in lookup if len(k) >= 4 and k[0] != forms[0][0] and forms[0].endswith(k)),
-        key=len,
-        default=None,
-    )
-    return lookup[tail] if tail else None
+    # compound nouns end in their head: Truppenentsendung -> entsendung, Wiederaufbaukraft -> kraft;
+    # the longest listed tail of four letters or more that starts with another letter than the word
+    head = forms[0]
+    for i in range(1, len(head) - 3):
+        tail = head[i:]
+        if tail[0] != head[0] and tail in lookup:
+            return lookup[tail]
+    return None
 
 
 @cache
@@ -292,11 +377,24 @@ def _canonical(raw: str) -> str:
     return stem if len(stem) >= 3 else word
 
 
+@lru_cache(maxsize=1 << 18)
+def _content_form(word: str) -> str | None:
+    """The canonical form of a lower-case word of three letters or more, None for stop words."""
+    if word.isdigit() or _wordset("stopwords").intersection(lemmas(word)):
+        return None
+    return _canonical(word)
+
+
 def content_words(text: str) -> list[str]:
     """Folded content words, classes of the term tables replacing their members (cross-language)."""
-    stop = _wordset("stopwords")
-    words = (w for w in _WORD.findall(text.lower()) if len(w) >= 3 and not w.isdigit())
-    return [_canonical(w) for w in words if not stop.intersection(lemmas(w))]
+    forms = (_content_form(w) for w in _WORD.findall(text.lower()) if len(w) >= 3)
+    return [f for f in forms if f is not None]
+
+
+@lru_cache(maxsize=1 << 16)
+def content_set(text: str) -> frozenset[str]:
+    """``content_words`` as a set, memoised: the brief compares the same sentences many times."""
+    return frozenset(content_words(text))
 
 
 def outlet_name(article: Article) -> str:
@@ -326,21 +424,20 @@ class ClaimView:
     sources: list[str] = field(default_factory=list)
 
 
-def _object_class(head: str | None, corpus_locations: Sequence[str]) -> str:
+def _object_class(head: str | None, corpus_locations: frozenset[str]) -> str:
     if not head:
         return "?"
     word = head.lower()
     for candidate in (word, word.rsplit("-", 1)[-1]):
-        found = term_class("objects", candidate)
+        found = term_class("objects", candidate) if candidate else None  # "Corona-" has no tail
         if found:
             return found
     folded = fold(word)
     if any(
-        len(loc) >= 4
-        and folded.startswith(loc)
-        and folded != loc
-        and folded[len(loc) :] in ("er", "aner", "ner", "n", "ns", "ese", "ier")
-        for loc in corpus_locations
+        len(folded) - len(ending) >= 4
+        and folded.endswith(ending)
+        and folded[: len(folded) - len(ending)] in corpus_locations
+        for ending in _DEMONYM_ENDINGS
     ):
         return "demonym"
     return fold(word)
@@ -379,9 +476,16 @@ def _aspect(claim: Claim, clause_text: str) -> bool:
     return any(w in _wordset("additive") for w in own)
 
 
+@cache
+def _subset_cue() -> re.Pattern[str] | None:
+    """Any subset cue ("darunter") as a whole word, in one pattern."""
+    cues = "|".join(re.escape(fold(m)) for m in terms()["subset"])
+    return re.compile(rf"(^|\W)(?:{cues})(\W|$)") if cues else None
+
+
 def _is_subset(text: str, clause: tuple[int, int], claim: Claim) -> bool:
-    before = fold(text[clause[0] : claim.start])
-    return any(re.search(rf"(^|\W){re.escape(fold(m))}(\W|$)", before) for m in terms()["subset"])
+    cue = _subset_cue()
+    return bool(cue and cue.search(fold(text[clause[0] : claim.start])))
 
 
 def _interval(claim: Claim) -> tuple[tuple[float, float] | None, bool]:
@@ -422,15 +526,12 @@ def _claim_time(claim: Claim, view: ArticleView, clause: tuple[int, int]) -> str
 def _claim_views(
     corpus: Corpus, views: dict[str, ArticleView], articles: Sequence[Article]
 ) -> list[ClaimView]:
-    ids = {a.id for a in articles}
-    locations = sorted(
-        {fold(e.name) for e in corpus.entities if e.kind == "LOC"}
-        | {fold(v) for e in corpus.entities if e.kind == "LOC" for v in e.variants}
-    )
+    found = corpus_index(corpus)
+    locations = found.locations
     out: list[ClaimView] = []
-    for index, claim in enumerate(corpus.claims):
-        if claim.article not in ids:
-            continue
+    own = sorted({n for a in {a.id for a in articles} for n in found.claims.get(a, [])})
+    for index in own:
+        claim = corpus.claims[index]
         view = views[claim.article]
         text = view.article.text
         sentence = _enclosing(view.sentences, claim.start)
@@ -506,7 +607,8 @@ def _report_groups(corpus: Corpus, claims: Sequence[ClaimView]) -> dict[int, int
     first_of: dict[str, int] = {}
     for c in claims:
         groups.merge(first_of.setdefault(c.claim.article, c.index), c.index)
-    for link in corpus.reuse:
+    arts = {c.claim.article for c in claims}
+    for link in (x for x in corpus.reuse if x.a in arts and x.b in arts):
         for x in claims:
             for y in claims:
                 if (
@@ -594,7 +696,7 @@ def independent_sources(corpus: Corpus, group: Sequence[ClaimView], reports: dic
         keyed = [(source_key(s), s) for s in c.sources]
         own = [(k, s) for (k, relay), s in keyed if not relay]
         if not own:
-            article = corpus.article(corpus.claims[reports[c.index]].article)
+            article = article_by_id(corpus, corpus.claims[reports[c.index]].article)
             own = [(f"report:{reports[c.index]}", outlet_name(article) if article else c.claim.article)]
         for key, shown in own:
             names.setdefault(key, Counter())[shown] += 1
@@ -614,15 +716,17 @@ def _label(group: Sequence[ClaimView]) -> str:
 
 def compare(corpus: Corpus) -> None:
     """Fill ``claim.when`` from the claim's clause and ``corpus.slots`` per story."""
-    views = _views(corpus)
+    index = corpus_index(corpus, fresh=True)
+    views = index.views
     corpus.slots = []
-    for story, arts in story_articles(corpus):
+    for story, arts in index.stories:
         claims = _claim_views(corpus, views, arts)
         for c in claims:
             when = _claim_time(c.claim, views[c.claim.article], c.clause)
             if when:
                 c.claim.when = when
                 c.time = when
+        index.claim_views.setdefault(story.id, claims)  # the first story of an id, as slot_rows reads it
         reports = _report_groups(corpus, claims)
         for group in _group(claims):
             corpus.slots.append(
@@ -650,9 +754,11 @@ class SlotRow:
 
 
 def slot_rows(corpus: Corpus, story_id: str) -> list[SlotRow]:
-    views = _views(corpus)
-    arts = next((a for s, a in story_articles(corpus) if s.id == story_id), [])
-    by_index = {c.index: c for c in _claim_views(corpus, views, arts)}
+    index = corpus_index(corpus)
+    known = index.claim_views.get(story_id)
+    if known is None:
+        known = _claim_views(corpus, index.views, _story_arts(corpus, story_id))
+    by_index = {c.index: c for c in known}
     rows: list[SlotRow] = []
     for slot in corpus.slots:
         if slot.story != story_id:
@@ -690,7 +796,8 @@ class MatrixCell:
 
 def source_matrix(corpus: Corpus, story_id: str) -> dict[str, dict[str, MatrixCell]]:
     """Original source -> outlet -> the claims and quotes that outlet carries from that source."""
-    arts = {a.id: a for s, group in story_articles(corpus) if s.id == story_id for a in group}
+    arts = {a.id: a for a in _story_arts(corpus, story_id)}
+    index = corpus_index(corpus)
     names: dict[str, Counter[str]] = {}
     cells: dict[str, dict[str, MatrixCell]] = {}
 
@@ -702,12 +809,13 @@ def source_matrix(corpus: Corpus, story_id: str) -> dict[str, dict[str, MatrixCe
         cell = cells.setdefault(key, {}).setdefault(outlet_name(arts[article_id]), MatrixCell())
         (cell.claims if kind == "claim" else cell.quotes).append(index)
 
-    for n, claim in enumerate(corpus.claims):
-        if claim.article in arts:
-            for phrase in claim.attributed_to:
-                add(phrase, claim.article, "claim", n)
-    for n, quote in enumerate(corpus.quotes):
-        if quote.article in arts and quote.speaker:
+    for n in sorted(n for a in arts for n in index.claims.get(a, [])):
+        claim = corpus.claims[n]
+        for phrase in claim.attributed_to:
+            add(phrase, claim.article, "claim", n)
+    for n in sorted(n for a in arts for n in index.quotes.get(a, [])):
+        quote = corpus.quotes[n]
+        if quote.speaker:
             add(quote.speaker, quote.article, "quote", n)
     return {names[key].most_common(1)[0][0]: row for key, row in cells.items()}
 
@@ -748,10 +856,14 @@ def _overlap_coefficient(a: frozenset[str], b: frozenset[str]) -> float:
     if not a or not b:
         return 0.0
     small, large = sorted((a, b), key=len)
-    stems = {w[:6] for w in large}
-    tails = {w[-7:] for w in large if len(w) >= 7}
+    stems, tails = _stems_and_tails(large)
     hits = sum(w[:6] in stems or (len(w) >= 7 and w[-7:] in tails) for w in small)
     return hits / len(small)
+
+
+@lru_cache(maxsize=1 << 14)
+def _stems_and_tails(words: frozenset[str]) -> tuple[frozenset[str], frozenset[str]]:
+    return frozenset(w[:6] for w in words), frozenset(w[-7:] for w in words if len(w) >= 7)
 
 
 def _similarities(cand: _Candidate, event: Event) -> list[float]:
@@ -805,13 +917,11 @@ def _candidates(view: ArticleView) -> list[_Candidate]:
         ):
             continue
         without = text[sentence[0] : point.start] + " " + text[point.end : sentence[1]]
-        context = frozenset(content_words(without))
+        context = content_set(without)
         focus = context
         if point.explicit:
             clause = clause_of(text, sentence, point.start, point.end)
-            clause_words = frozenset(
-                content_words(text[clause[0] : point.start] + " " + text[point.end : clause[1]])
-            )
+            clause_words = content_set(text[clause[0] : point.start] + " " + text[point.end : clause[1]])
             focus = clause_words if len(clause_words) >= 3 else context
         dated.add(sentence)
         out.append(_Candidate(point, sentence, article.id, focus, context, sentence_text.strip()))
@@ -831,7 +941,7 @@ def _candidates(view: ArticleView) -> list[_Candidate]:
             lead = TimePoint(
                 article.id, sentence[0], sentence[0], article.published.value, False, "published"
             )
-        words = frozenset(content_words(sentence_text))
+        words = content_set(sentence_text)
         out.append(_Candidate(lead, sentence, article.id, words, words, sentence_text.strip()))
     return out
 
@@ -842,7 +952,7 @@ def timeline(corpus: Corpus, story_id: str, threshold: float = 0.3) -> list[Even
     Publication-date fallbacks and undated leads need more similarity to join, and never set the time
     of an event that an expression in the text dates."""
     views = _views(corpus)
-    arts = next((a for s, a in story_articles(corpus) if s.id == story_id), [])
+    arts = _story_arts(corpus, story_id)
     candidates = [c for a in arts for c in _candidates(views[a.id])]
     dated = sorted(
         (c for c in candidates if c.point),

