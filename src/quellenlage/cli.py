@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from importlib.resources import files
 from pathlib import Path
 from typing import Annotated
@@ -392,38 +393,21 @@ GoldPath = Annotated[
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print only the JSON result.")]
 
 
-def _evaluate(module: str, path: Path, as_json: bool) -> None:
+def _evaluation(module: str) -> Callable[[Path, bool], None]:
     """Each evaluation lives beside its gold format in `quellenlage.eval`; imported on demand."""
-    import importlib
 
-    importlib.import_module(f"quellenlage.eval.{module}").main(str(path), as_json)
+    def run(path: GoldPath, as_json: JsonFlag = False) -> None:
+        importlib.import_module(f"quellenlage.eval.{module}").main(str(path), as_json)
 
-
-@eval_app.command("ner")
-def eval_ner(path: GoldPath, as_json: JsonFlag = False) -> None:
-    """Named entities on a GermEval 2014 .tsv: outer-chunk precision, recall, F1."""
-    _evaluate("ner", path, as_json)
+    return run
 
 
-@eval_app.command("timex")
-def eval_timex(path: GoldPath, as_json: JsonFlag = False) -> None:
-    """Temporal expressions on TimeML (KRAUTS) or WikiWarsDE, beside HeidelTime's output when present."""
-    _evaluate("timex", path, as_json)
-
-
-@eval_app.command("quotes")
-def eval_quotes(path: GoldPath, as_json: JsonFlag = False) -> None:
-    """Quotes and speakers on german-news-quotation-attribution .jsonl(.gz)."""
-    _evaluate("quotes", path, as_json)
-
-
-@eval_app.command("claims")
-def eval_claims(path: GoldPath, as_json: JsonFlag = False) -> None:
-    """Numeric claims on a gold folder in the spec layout (expected_claims.jsonl beside articles/)."""
-    _evaluate("claims", path, as_json)
-
-
-@eval_app.command("stories")
-def eval_stories(path: GoldPath, as_json: JsonFlag = False) -> None:
-    """Story clustering on ECB+ (topic and sub-topic), a JSONL of {text, published, story}, or the spec."""
-    _evaluate("stories", path, as_json)
+EVALUATIONS = {
+    "ner": "Named entities on a GermEval 2014 .tsv: outer-chunk precision, recall, F1.",
+    "timex": "Temporal expressions on TimeML (KRAUTS) or WikiWarsDE, beside HeidelTime's output if present.",
+    "quotes": "Quotes and speakers on german-news-quotation-attribution .jsonl(.gz).",
+    "claims": "Numeric claims on a gold folder in the spec layout (expected_claims.jsonl beside articles/).",
+    "stories": "Story clustering on ECB+ (topic, sub-topic), a JSONL of {text, published, story}, or the spec.",
+}
+for _name, _help in EVALUATIONS.items():
+    eval_app.command(_name, help=_help)(_evaluation(_name))
