@@ -102,3 +102,12 @@ def test_bad_mapping_is_a_usage_error(tmp_path: Path) -> None:
         app, ["ingest", str(tmp_path), "--map", "nonsense", "--db", str(tmp_path / "q.db")]
     )
     assert result.exit_code == 2
+
+
+def test_eval_commands_print_json_last(tmp_path: Path) -> None:
+    """`quellenlage eval claims` on a gold folder in the spec layout ends with its JSON figures."""
+    result = runner.invoke(app, ["eval", "claims", str(shared_path("spec")), "--json"])
+    assert result.exit_code == 0
+    figures = json.loads(result.output.strip().splitlines()[-1])
+    assert figures["detect"]["f1"] >= 0.9
+    assert runner.invoke(app, ["eval", "ner", str(tmp_path / "missing.tsv")]).exit_code == 2

@@ -407,7 +407,7 @@ EVALUATIONS = {
     "timex": "Temporal expressions on TimeML (KRAUTS) or WikiWarsDE, beside HeidelTime's output if present.",
     "quotes": "Quotes and speakers on german-news-quotation-attribution .jsonl(.gz).",
     "claims": "Numeric claims on a gold folder in the spec layout (expected_claims.jsonl beside articles/).",
-    "stories": "Story clustering on ECB+ (topic, sub-topic), a JSONL of {text, published, story}, or the spec.",
+    "stories": "Story clustering on ECB+ (topic, sub-topic), JSONL of {text, published, story}, or the spec.",
 }
 for _name, _help in EVALUATIONS.items():
     eval_app.command(_name, help=_help)(_evaluation(_name))
