@@ -40,6 +40,12 @@ def dir_size_mb(path: Path) -> float:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6
 
 
+def largest_file(path: Path) -> tuple[str, float]:
+    """The project keeps each model file to a few MB: report the biggest one."""
+    biggest = max((p for p in path.rglob("*") if p.is_file()), key=lambda p: p.stat().st_size)
+    return str(biggest.relative_to(path)), biggest.stat().st_size / 1e6
+
+
 def throughput(nlp: Language, limit: int) -> dict[str, float]:
     """Tokens/s per stage in CPU seconds of this process (the machine is shared, so wall time is noisy)."""
     with gzip.open(GNAD, "rt", encoding="utf-8") as f:
@@ -107,6 +113,7 @@ def main() -> None:
             f"{speed['articles_per_s']:.1f} art/s (CPU time; wall {speed['wall_tps']:,.0f} tok/s)",
         ),
         ("model size on disk", f"{dir_size_mb(model_dir):.1f} MB"),
+        ("largest model file", "{} {:.1f} MB".format(*largest_file(model_dir))),
         (
             "spec entity recall (entity x article)",
             f"{spec['recall_label']:.3f} label ok, "
