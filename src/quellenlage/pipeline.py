@@ -48,19 +48,27 @@ def ingest(
     corpus = Corpus()
     seen: set[str] = set()
     for item in read(inputs, mapping, allow_private=allow_private):
-        result = item if isinstance(item, Failure) else _clean(item)
-        if isinstance(result, Failure):
-            corpus.failures.append(result)
+        failure = item if isinstance(item, Failure) else _accept(item, corpus, store, seen)
+        if failure:
+            corpus.failures.append(failure)
             if store:
-                store.add_failure(result)
-        elif result.id not in seen:
-            seen.add(result.id)
-            corpus.articles.append(result)
-            if store:
-                store.add(item, result)  # type: ignore[arg-type]
+                store.add_failure(failure)
         if progress:
-            progress(item.origin, result if isinstance(result, Failure) else None)
+            progress(item.origin, failure)
     return corpus
+
+
+def _accept(doc: RawDocument, corpus: Corpus, store: Store | None, seen: set[str]) -> Failure | None:
+    """Clean one document into the corpus (and the store) once per text; its failure, if any."""
+    article = _clean(doc)
+    if isinstance(article, Failure):
+        return article
+    if article.id not in seen:
+        seen.add(article.id)
+        corpus.articles.append(article)
+        if store:
+            store.add(doc, article)
+    return None
 
 
 def _clean(doc: RawDocument) -> Article | Failure:
