@@ -307,7 +307,8 @@ def render_markdown(corpus: Corpus, story_id: str) -> str:
 
 def _md(text: str) -> str:
     """Markdown-safe: table pipes and HTML-significant characters escaped (renderers pass raw HTML)."""
-    return html.escape(" ".join(text.split())).replace("|", "\\|").replace("[", "\\[").replace("]", "\\]")
+    escaped = html.escape(" ".join(text.split()), quote=False)
+    return escaped.replace("|", "\\|").replace("[", "\\[").replace("]", "\\]")
 
 
 def _shorten(text: str, limit: int = 160) -> str:
