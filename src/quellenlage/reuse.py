@@ -33,8 +33,9 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 from scipy.cluster.hierarchy import DisjointSet
 
+from quellenlage.clean import agency
 from quellenlage.model import Article, Claim, PartialDate, ReuseLink
-from quellenlage.rules import read_json, read_rows
+from quellenlage.rules import read_json
 
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
@@ -530,20 +531,8 @@ def _passages(fa: _Features, fb: _Features, rules: ReuseRules) -> list[tuple[int
 # --- origin and independence -----------------------------------------------------------------------------
 
 
-@cache
-def _agency_names() -> dict[str, str]:
-    names: dict[str, str] = {}
-    for row in read_rows("agencies.tsv"):
-        canonical = row[0]
-        names[canonical.casefold()] = canonical
-        for variant in row[1].split("|") if len(row) > 1 else ():
-            names[variant.strip().casefold()] = canonical
-    return names
-
-
 def _agencies(article: Article) -> set[str]:
-    names = _agency_names()
-    return {names.get(a.strip().casefold(), a.strip()) for a in article.agencies if a.strip()}
+    return {agency(a) or a.strip() for a in article.agencies if a.strip()}
 
 
 def _last_day(when: PartialDate) -> date:
