@@ -6,13 +6,9 @@ from dataclasses import dataclass
 from functools import cache
 
 from quellenlage.model import EntityKind
-from quellenlage.rules import read_json, read_text
+from quellenlage.rules import read_json, read_rows
 
 _KINDS: tuple[EntityKind, ...] = ("PER", "ORG", "LOC", "MISC")
-
-
-def _data_lines(name: str) -> list[str]:
-    return [line for line in read_text(name).splitlines() if line.strip() and not line.startswith("#")]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,10 +28,9 @@ class AliasGroup:
 @cache
 def alias_groups() -> tuple[AliasGroup, ...]:
     groups = []
-    for line in _data_lines("aliases.tsv"):
-        cols = line.split("\t")
+    for cols in read_rows("aliases.tsv"):
         if len(cols) < 3 or cols[0] not in _KINDS:
-            raise ValueError(f"aliases.tsv: malformed row {line!r}")
+            raise ValueError(f"aliases.tsv: malformed row {cols!r}")
         variants = tuple(v.strip() for v in cols[3].split("|") if v.strip()) if len(cols) > 3 else ()
         groups.append(AliasGroup(cols[0], cols[1].strip(), cols[2].strip(), variants))
     return tuple(groups)
@@ -45,7 +40,7 @@ def alias_groups() -> tuple[AliasGroup, ...]:
 def role_heads(language: str) -> tuple[str, ...]:
     """Role heads for ``language`` ("de" or "en"), longest first so compounds match their longest head."""
     name = "roles_en.txt" if language == "en" else "roles_de.txt"
-    return tuple(sorted({line.strip().lower() for line in _data_lines(name)}, key=lambda r: (-len(r), r)))
+    return tuple(sorted({row[0].strip().lower() for row in read_rows(name)}, key=lambda r: (-len(r), r)))
 
 
 @dataclass(frozen=True, slots=True)
