@@ -3,7 +3,7 @@
 usage: python benchmarks/compare.py [GOLD_DIR ARTICLES_DIR]...
 Without arguments: the spec (../shared/spec) and the bundled sample (its expected/ folder).
 Prints slot grouping and status accuracy, brief citation and faithfulness (scored by
-../shared/tools/score.py) and how many expected timeline events are reproduced.
+../shared/tools/score.py) and how many expected timeline events are reproduced, then the missed ones.
 """
 
 from __future__ import annotations
@@ -33,19 +33,25 @@ def scorer() -> ModuleType:
     return module
 
 
-def timeline_hits(corpus: Corpus, gold: Path) -> tuple[int, int]:
-    """Expected events found: an event at the same time value citing at least the listed articles."""
+def timeline_misses(corpus: Corpus, gold: Path) -> tuple[list[str], int]:
+    """Expected events not found (an event at the same time value citing at least the listed articles),
+    and how many are expected."""
     path = gold / "expected_timeline.json"
     if not path.exists():
-        return 0, 0
+        return [], 0
     stem = {a.id: Path(a.origin).name.rsplit(".", 1)[0] for a in corpus.articles}
     events = [(e.when, {stem[a] for a in e.articles}) for s in corpus.stories for e in timeline(corpus, s.id)]
     expected: list[dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))
-    hits = sum(any(w == x["when"] and set(x["articles"]) <= cited for w, cited in events) for x in expected)
-    return hits, len(expected)
+    missed = [
+        f"{x['when']} {', '.join(sorted(x['articles']))}"
+        for x in expected
+        if not any(w == x["when"] and set(x["articles"]) <= cited for w, cited in events)
+    ]
+    return missed, len(expected)
 
 
-def evaluate(gold: Path, articles: Path) -> list[object]:
+def evaluate(gold: Path, articles: Path) -> tuple[list[object], list[str]]:
+    """The table row of one gold folder, and the timeline events it misses."""
     files = sorted(p for p in articles.iterdir() if p.is_file())
     corpus = pipeline.run_stages(pipeline.ingest(files))
     compare(corpus)  # warm-up: loads the lemma dictionaries once
@@ -59,16 +65,18 @@ def evaluate(gold: Path, articles: Path) -> list[object]:
     if (gold / "expected_slots.json").exists():
         score.score_slots(export, gold / "expected_slots.json", out)
     score.score_briefs(export, out)
-    hits, total = timeline_hits(corpus, gold)
-    return [
-        gold.name if gold.name != "expected" else gold.parent.name,
+    missed, total = timeline_misses(corpus, gold)
+    name = gold.name if gold.name != "expected" else gold.parent.name
+    row: list[object] = [
+        name,
         out.get("slots.grouped", 0.0),
         out.get("slots.status_accuracy", 0.0),
         out["brief.cited"],
         out["brief.faithful"],
-        f"{hits}/{total}",
+        f"{total - len(missed)}/{total}",
         f"{1000 * seconds / max(len(corpus.articles), 1):.1f}",
     ]
+    return row, [f"{name}: timeline event missed: {m}" for m in missed]
 
 
 def main() -> None:
@@ -77,7 +85,7 @@ def main() -> None:
         (SHARED / "spec", SHARED / "spec" / "articles"),
         (SAMPLE / "expected", SAMPLE),
     ]
-    rows = [evaluate(gold, arts) for gold, arts in pairs if gold.exists()]
+    results = [evaluate(gold, arts) for gold, arts in pairs if gold.exists()]
     header = [
         "gold",
         "slots.grouped",
@@ -87,7 +95,9 @@ def main() -> None:
         "timeline",
         "ms/article",
     ]
-    print_table(header, rows)
+    print_table(header, [row for row, _missed in results])
+    for line in (m for _row, missed in results for m in missed):
+        print(line)
 
 
 if __name__ == "__main__":

@@ -37,7 +37,7 @@ TEXTS = [
         "b",
         "Etwa 2500 Menschen wurden laut Polizei in Ebersried evakuiert. <script>alert(1)</script> "
         "Nach Angaben der Polizei kamen rund 15 Menschen ums Leben. <img src=x onerror=alert(2)>",
-        "2026-03-15",
+        "2026-03-14",  # the same day as "a": 12 and 15 dead conflict (on different days they evolve)
     ),
 ]
 CLAIMS: list[dict[str, object]] = [
@@ -110,6 +110,58 @@ def test_figures_section_has_one_row_per_slot_with_status() -> None:
     assert all(s.section in SECTIONS for s in built.briefs[0].sentences)
 
 
+def test_figure_row_says_how_many_outlets_name_each_source() -> None:
+    texts = [
+        (n, f"Nach Angaben der Behörden wurden rund 2.500 Menschen evakuiert ({n}).", "2026-03-14")
+        for n in "abc"
+    ]
+    claims: list[dict[str, object]] = [
+        {
+            "article": n,
+            "text": "rund 2.500 Menschen",
+            "value": 2500,
+            "approx": "rund",
+            "counts": "Menschen evakuiert",
+            "counts_head": "Mensch",
+            "attributed_to": sources,
+        }
+        for n, sources in (("a", ["Feuerwehr"]), ("b", ["Feuerwehr", "Polizei"]), ("c", ["Feuerwehr"]))
+    ]
+    built = make_corpus(texts, claims)
+    compare(built)
+    brief(built)
+    (row,) = [s.text for s in built.briefs[0].sentences if s.section == "figures"]
+    # the sentence keeps to the words it cites; the table names the outlets as well
+    sources = "rests on Feuerwehr (3 of 3), Polizei (1 of 3)"
+    assert row == f"Menschen evakuiert: rund 2.500 Menschen in 3 outlets, {sources} – agree."
+    table = render_markdown(built, "s1")
+    assert (
+        "rund 2.500 Menschen in 3 outlets (A, B, C), rests on Feuerwehr (3 of 3), Polizei (1 of 3)" in table
+    )
+
+
+def test_figures_without_a_counted_thing_are_left_out() -> None:
+    """A bare number ("23", often a day of the month read as a figure) tells a reader nothing."""
+    texts = [("a", "Die Marine nahm am 23. Tag 23 fest. Rund 2.500 Menschen wurden evakuiert.", "2026-03-14")]
+    claims: list[dict[str, object]] = [
+        {"article": "a", "text": "23", "value": 23},
+        {
+            "article": "a",
+            "text": "Rund 2.500 Menschen",
+            "value": 2500,
+            "approx": "Rund",
+            "counts": "Menschen evakuiert",
+            "counts_head": "Mensch",
+        },
+    ]
+    built = make_corpus(texts, claims)
+    compare(built)
+    brief(built)
+    assert len(built.slots) == 2
+    rows = [s.text for s in built.briefs[0].sentences if s.section == "figures"]
+    assert rows == ["Menschen evakuiert: Rund 2.500 Menschen – single-source."]
+
+
 class _Collect(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
@@ -171,9 +223,19 @@ def test_spec_acceptance() -> None:
             grouped += 1
             status += next(s for s in built.slots if s.id in owners).status == g["status"]
     assert grouped / len(gold) >= 0.85 and status / len(gold) >= 0.7
-    figures = " ".join(s.text for s in built.briefs[0].sentences if s.section == "figures")
+    # the figures table: ~14,000 in three outlets, resting on Ukrainian intelligence (plus South Korean
+    # intelligence in one); the next-deployment figures (up to 30,000 vs 4,000 soldiers and 6,000 workers)
+    # conflict
+    table = [
+        line for line in render_markdown(built, built.stories[0].id).splitlines() if line.startswith("| ")
+    ]
+    total = next(line for line in table if "14.000" in line)
     assert re.search(
-        r"14\.000[^;]* in 3 outlets [^;]*rests on ukrainischer Geheimdienst, südkoreanischer Geheimdienst",
-        figures,
+        r"14\.000[^;]* in 3 outlets \([^)]*\), rests on ukrainischer Geheimdienst \(3 of 3\), "
+        r"südkoreanischer Geheimdienst \(1 of 3\)",
+        total,
     )
-    assert re.search(r"30\.000[^–]*4000[^–]*6000[^–]*– conflict", figures)
+    assert total.split(" | ")[-2] == "evolving"
+    following = next(line for line in table if "30.000" in line)
+    assert re.search(r"bis zu 30\.000[^|]*; 4000 [^|]*Soldaten[^|]*; 6000 [^|]*Kräften", following)
+    assert following.split(" | ")[-2] == "conflict"

@@ -10,11 +10,17 @@ from quellenlage.extract.temporal import find_timerefs
 from quellenlage.model import Article, Claim, PartialDate, Story
 
 
-def make_corpus(texts: list[tuple[str, str, str | None]], claims: list[dict[str, object]]) -> Corpus:
-    """Articles (id, text, published) in one story, claims located by their text."""
+def make_corpus(
+    texts: list[tuple[str, str, str | None]],
+    claims: list[dict[str, object]],
+    english: frozenset[str] = frozenset(),
+) -> Corpus:
+    """Articles (id, text, published) in one story, those in ``english`` in English, claims located by
+    their text."""
     corpus = Corpus()
     for article_id, text, published in texts:
         when = PartialDate.parse(published) if published else None
+        language = "en" if article_id in english else "de"
         corpus.articles.append(
             Article(
                 id=article_id,
@@ -23,10 +29,11 @@ def make_corpus(texts: list[tuple[str, str, str | None]], claims: list[dict[str,
                 source=text,
                 outlet=article_id.upper(),
                 published=when,
-                language="de",
+                language=language,
             )
         )
-        corpus.timerefs += [t for t in find_timerefs(article_id, text, when) if t.value and not t.vague]
+        found = find_timerefs(article_id, text, when, language)
+        corpus.timerefs += [t for t in found if t.value and not t.vague]
     by_id = {a.id: a for a in corpus.articles}
     for spec in claims:
         article_id, span = str(spec.pop("article")), str(spec.pop("text"))
@@ -243,3 +250,154 @@ def test_timeline_merges_reports_of_one_event() -> None:
     corpus = make_corpus(texts, [])
     events = timeline(corpus, "s1")
     assert [(e.when, e.articles) for e in events] == [("2022-02", ["c"]), ("2024-08", ["a", "b"])]
+
+
+def _claim(article: str, text: str, counts: str, head: str, **numbers: object) -> dict[str, object]:
+    return {"article": article, "text": text, "counts": counts, "counts_head": head, **numbers}
+
+
+def _statuses(
+    texts: list[tuple[str, str, str | None]], claims: list[dict[str, object]]
+) -> list[tuple[list[int], str]]:
+    corpus = make_corpus(texts, claims, english=frozenset({"en"}))
+    compare(corpus)
+    return sorted((s.claims, s.status) for s in corpus.slots)
+
+
+def test_passive_and_hearsay_are_not_future_figures() -> None:
+    """ "werden ... vermisst" is a passive and "sollen ... ums Leben gekommen sein" hearsay about the past:
+    both count what has happened, like the plain figures of other reports."""
+    texts = [
+        (
+            "a",
+            "Die Polizei hat zwölf Todesopfer bestätigt. Noch acht Menschen werden vermisst.",
+            "2026-03-15",
+        ),
+        ("b", "Medienberichten zufolge sollen bis zu 20 Menschen ums Leben gekommen sein.", "2026-03-15"),
+        ("c", "Nach Angaben der Polizei wurden acht Menschen vermisst.", "2026-03-15"),
+    ]
+    claims = [
+        _claim("a", "zwölf Todesopfer", "Todesopfer", "Todesopfer", value=12),
+        _claim("a", "acht Menschen", "Menschen vermisst", "Mensch", value=8),
+        _claim("b", "bis zu 20 Menschen", "Menschen ums Leben gekommen", "Mensch", high=20, approx="bis zu"),
+        _claim("c", "acht Menschen", "Menschen vermisst", "Mensch", value=8),
+    ]
+    assert _statuses(texts, claims) == [([0, 2], "conflict"), ([1, 3], "agree")]
+
+
+def test_split_pledge_and_hedged_estimate_line_up_across_languages() -> None:
+    """ "sagte ... zu" is the verb "zusagen" (a pledge, as "pledged"); "könnte ... betragen" hedges an
+    amount and is no future figure; "belaufen sie sich" takes the damage of the sentence before."""
+    texts = [
+        (
+            "a",
+            "Die Landesregierung sagte eine Soforthilfe von 2,5 Millionen Euro zu. "
+            "Nach Schätzungen der Versicherer könnte der Schaden mehr als 300 Millionen Euro betragen.",
+            "2026-03-16",
+        ),
+        (
+            "b",
+            "Wie groß die Schäden sind, zeigt sich erst langsam. "
+            "Nach ersten Schätzungen des Landratsamts belaufen sie sich auf rund 250 Millionen Euro.",
+            "2026-03-16",
+        ),
+        (
+            "en",
+            "The regional government has pledged 2.5 million euros in emergency aid.",
+            "2026-03-16",
+        ),
+    ]
+    claims = [
+        _claim("a", "2,5 Millionen Euro", "Euro", "Euro", value=2.5e6),
+        _claim("a", "mehr als 300 Millionen Euro", "Euro", "Euro", low=3e8, approx="mehr als"),
+        _claim("b", "rund 250 Millionen Euro", "Euro", "Euro", value=2.5e8, approx="rund"),
+        _claim("en", "2.5 million euros", "euros", "euro", value=2.5e6),
+    ]
+    assert _statuses(texts, claims) == [([0, 3], "agree"), ([1, 2], "conflict")]
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "status"),
+    [
+        ("2026-03-14", "2026-03-16", "evolving"),  # a count of two days: the later report updates it
+        ("2026-03-16", "2026-03-16", "conflict"),
+        (None, None, "conflict"),  # undated reports: no sign the times differ
+    ],
+)
+def test_figures_of_reports_of_different_days_evolve(
+    first: str | None, second: str | None, status: str
+) -> None:
+    texts = [
+        ("a", "Nach mehr als 30 Menschen werde noch gesucht, sagte ein Polizeisprecher.", first),
+        ("b", "Nach Angaben der Polizei werden noch acht Menschen vermisst.", second),
+    ]
+    claims = [
+        _claim("a", "mehr als 30 Menschen", "Menschen gesucht", "Mensch", low=30, approx="mehr als"),
+        _claim("b", "acht Menschen", "Menschen vermisst", "Mensch", value=8),
+    ]
+    assert _statuses(texts, claims) == [([0, 1], status)]
+
+
+def test_compatible_bounds_naming_different_numbers_conflict_and_an_interval_holds_a_range() -> None:
+    """ "mindestens zwölf" and "rund 15" say different things although the bounds overlap; an interval that
+    holds the other figure is a range."""
+    texts = [
+        (
+            "a",
+            "Die Zahl der Toten ist nach Angaben der Polizei auf mindestens zwölf Tote gestiegen. "
+            "Zwischen 200 und 300 Häuser wurden beschädigt.",
+            "2026-03-15",
+        ),
+        (
+            "b",
+            "Die Feuerwehr geht von rund 15 Toten aus. Nach einer Bilanz wurden rund 250 Gebäude beschädigt.",
+            "2026-03-15",
+        ),
+    ]
+    claims = [
+        _claim("a", "mindestens zwölf Tote", "Tote", "Toter", low=12, approx="mindestens"),
+        _claim(
+            "a",
+            "Zwischen 200 und 300 Häuser",
+            "Häuser beschädigt",
+            "Haus",
+            low=200,
+            high=300,
+            approx="zwischen",
+        ),
+        _claim("b", "rund 15 Toten", "Toten", "Toter", value=15, approx="rund"),
+        _claim("b", "rund 250 Gebäude", "Gebäude beschädigt", "Gebäude", value=250, approx="rund"),
+    ]
+    assert _statuses(texts, claims) == [([0, 2], "conflict"), ([1, 3], "range")]
+
+
+def test_timeline_lists_each_time_once_across_languages() -> None:
+    """One entry per point in time: the German and the English report of 1968 and the two reports of
+    "Ende März" (different happenings, the same time) each make one entry; a page whose paragraphs are
+    single lines has only its first line as the lead."""
+    texts = [
+        (
+            "a",
+            "Die 1968 fertiggestellte Talsperre fasst bis zu vier Millionen Kubikmeter Wasser.\n"
+            "Der Kreistag will Ende März in einer Sondersitzung über Hilfen beraten.\n"
+            "Die Hydrologin sagte, das Wasser habe die Mauer unterspült.",
+            "2026-03-15",
+        ),
+        ("b", "Ein Gutachten zur Ursache des Dammbruchs soll bis Ende März vorliegen.", "2026-03-16"),
+        ("en", "The dam, completed in 1968, holds up to four million cubic metres of water.", "2026-03-16"),
+    ]
+    events = timeline(make_corpus(texts, [], english=frozenset({"en"})), "s1")
+    assert [(e.when, e.articles) for e in events] == [("1968", ["a", "en"]), ("2026-03", ["a", "b"])]
+
+
+def test_generic_counts_without_an_event_stay_apart() -> None:
+    """ "2.500 Menschen" and "30 Menschen" with no verb of what befell them may count anything."""
+    texts = [
+        ("a", "In Ebersried leben etwa 2.500 Menschen.", "2026-03-14"),
+        ("b", "Im Dorf: 30 Menschen.", None),
+    ]
+    claims = [
+        _claim("a", "etwa 2.500 Menschen", "Menschen", "Mensch", value=2500, approx="etwa"),
+        _claim("b", "30 Menschen", "Menschen", "Mensch", value=30),
+    ]
+    assert _statuses(texts, claims) == [([0], "single-source"), ([1], "single-source")]

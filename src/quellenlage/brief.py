@@ -2,8 +2,9 @@
 
 Every sentence of a brief carries citations ``(article, start, end)`` into the cleaned text, and its
 words come from the cited spans: sentences are taken from the reports (chosen by MMR for centrality
-without repetition), and the rows of figures and conflicts restate the claims they cite, adding
-little more than outlet names and a status word.
+without repetition), and the rows of figures and conflicts restate the claims they cite and their
+sources, adding little more than outlet counts and a status word. The rendered tables also name the
+outlets and give the times as TIMEX3 values, which no report's text holds.
 """
 
 from __future__ import annotations
@@ -129,30 +130,52 @@ def _outlet(corpus: Corpus, article_id: str) -> str:
 
 def _sources(views: list[ClaimView]) -> list[str]:
     """Original sources of some claims, one name per identity, relays ("Medien") left out."""
+    return [name for name, _views in _by_source(views)]
+
+
+def _by_source(views: list[ClaimView]) -> list[tuple[str, list[ClaimView]]]:
+    """Each original source (one name per identity, relays left out) with the claims resting on it."""
     names: dict[str, Counter[str]] = {}
+    carried: dict[str, list[ClaimView]] = {}
     for view in views:
         for phrase in view.sources:
             key, relay = source_key(phrase)
             if not relay:
                 names.setdefault(key, Counter())[phrase] += 1
-    return [c.most_common(1)[0][0] for c in names.values()]
+                carried.setdefault(key, []).append(view)
+    return [(names[key].most_common(1)[0][0], carried[key]) for key in names]
 
 
-def cluster_text(corpus: Corpus, cluster: list[ClaimView]) -> str:
-    """One group of agreeing values: the figures as written, the outlets carrying them, whom they rest on."""
+def _rests_on(corpus: Corpus, cluster: list[ClaimView], outlets: list[str]) -> str:
+    """Whom a figure carried by several outlets rests on, and in how many of them each source is named:
+    "rests on X (3 of 3), Y (1 of 3)". Counts, not outlet names again: a row must stay mostly the words
+    of the reports it cites."""
+    parts = []
+    for name, views in sorted(_by_source(cluster), key=lambda kv: -len(kv[1])):
+        carrying = {_outlet(corpus, v.claim.article) for v in views}
+        parts.append(f"{name} ({len(carrying)} of {len(outlets)})")
+    return ", rests on " + ", ".join(parts) if parts else ""
+
+
+def cluster_text(corpus: Corpus, cluster: list[ClaimView], named: bool = True) -> str:
+    """One group of agreeing values: the figures as written, the outlets carrying them, whom they rest on.
+    ``named`` adds what no report's text holds, the outlet names and the times as TIMEX3 values: the
+    rendered tables show them, while a brief sentence keeps to the words of the spans it cites (its
+    citations name the articles, and so the outlets)."""
     figures = " / ".join(dict.fromkeys(v.claim.text for v in cluster))
     outlets = list(dict.fromkeys(_outlet(corpus, v.claim.article) for v in cluster))
-    sources = _sources(cluster)
     times = sorted({v.claim.when for v in cluster if v.claim.when})
-    when = f" [{', '.join(times)}]" if times else ""
+    when = f" [{', '.join(times)}]" if times and named else ""
     if len(outlets) == 1:
-        return f"{figures}{when} ({outlets[0]}{': ' + ', '.join(sources) if sources else ''})"
-    rests = f", rests on {', '.join(sources)}" if sources else ""
-    return f"{figures}{when} in {len(outlets)} outlets ({', '.join(outlets)}){rests}"
+        sources = ", ".join(_sources(cluster))
+        shown = f"{outlets[0]}: {sources}" if named and sources else (outlets[0] if named else sources)
+        return f"{figures}{when} ({shown})" if shown else f"{figures}{when}"
+    listed = f" ({', '.join(outlets)})" if named else ""
+    return f"{figures}{when} in {len(outlets)} outlets{listed}{_rests_on(corpus, cluster, outlets)}"
 
 
 def row_text(corpus: Corpus, row: SlotRow) -> str:
-    clusters = "; ".join(cluster_text(corpus, c) for c in row.clusters)
+    clusters = "; ".join(cluster_text(corpus, c, named=False) for c in row.clusters)
     return f"{row.slot.counts}: {clusters} – {row.slot.status}."
 
 
@@ -164,7 +187,6 @@ def _figures(corpus: Corpus, rows: list[SlotRow]) -> list[BriefSentence]:
             "figures",
         )
         for row in rows
-        if row.values
     ]
 
 
@@ -213,7 +235,7 @@ def _open_questions(corpus: Corpus, rows: list[SlotRow]) -> list[BriefSentence]:
     for row in rows:
         cites = _unique(c for v in row.values for c in _claim_citations(corpus, v))
         if row.slot.status == "conflict":
-            versus = " vs ".join(cluster_text(corpus, c) for c in row.clusters)
+            versus = " vs ".join(cluster_text(corpus, c, named=False) for c in row.clusters)
             out.append(
                 BriefSentence(
                     f"Conflict – {row.slot.counts}: {versus}.", cites, "conflicts and single sources"
@@ -222,7 +244,7 @@ def _open_questions(corpus: Corpus, rows: list[SlotRow]) -> list[BriefSentence]:
         elif row.slot.status == "single-source":
             out.append(
                 BriefSentence(
-                    f"{row.slot.counts}: {cluster_text(corpus, row.values)}.",
+                    f"{row.slot.counts}: {cluster_text(corpus, row.values, named=False)}.",
                     cites,
                     "conflicts and single sources",
                 )
@@ -230,9 +252,15 @@ def _open_questions(corpus: Corpus, rows: list[SlotRow]) -> list[BriefSentence]:
     return out
 
 
+def _shown_rows(corpus: Corpus, story_id: str) -> list[SlotRow]:
+    """The slots a brief shows: those with a figure whose report names what it counts ("23" alone,
+    often a day of the month read as a figure, tells a reader nothing)."""
+    return [row for row in slot_rows(corpus, story_id) if any(v.claim.counts_head for v in row.values)]
+
+
 def build_brief(corpus: Corpus, story_id: str) -> Brief:
     _story, arts = _articles(corpus, story_id)
-    rows = slot_rows(corpus, story_id)
+    rows = _shown_rows(corpus, story_id)
     sentences = (
         _what_happened(corpus, arts)
         + _figures(corpus, rows)
@@ -278,7 +306,7 @@ def render_markdown(corpus: Corpus, story_id: str) -> str:
         f"{len(arts)} reports: " + ", ".join(_md(outlet_name(a)) for a in arts),
         "",
     ]
-    rows = {row.slot.id: row for row in slot_rows(corpus, story_id) if row.values}
+    rows = {row.slot.id: row for row in _shown_rows(corpus, story_id)}
     for section in SECTIONS:
         sentences = [s for s in result.sentences if s.section == section]
         if not sentences:
@@ -345,7 +373,7 @@ def render_html(corpus: Corpus, story_id: str) -> str:
         f"<h1>{esc(story.label)}</h1>",
         f"<p>{len(arts)} reports: {esc(', '.join(outlet_name(a) for a in arts))}</p>",
     ]
-    rows = [row for row in slot_rows(corpus, story_id) if row.values]
+    rows = _shown_rows(corpus, story_id)
     events = timeline(corpus, story_id)
     for section in SECTIONS:
         sentences = [s for s in result.sentences if s.section == section]

@@ -9,8 +9,17 @@ Decisions (hand-written because no library lines up news figures across reports)
   but ``when`` stays empty: the export must not state a time the text does not give.
 - Undated articles are anchored on the story's latest publication date, so "im vergangenen Oktober"
   in an undated report resolves (anchor ``story:<date>``).
-- Two figures that disagree only *evolve* when the text dates at least one of them and the times
-  differ; differing publication dates alone do not make a figure outdated.
+- Figures are compared as stated: "rund 14.000" and "bis zu 14.000" agree, "mindestens 12" and
+  "rund 15" do not although their bounds overlap; an interval ("zwischen 200 und 300") holding the
+  other figures makes a range. Figures that disagree *evolve* when their times differ: a date in the
+  text, else the day of the report ("30 vermisst" on Saturday, "acht vermisst" on Monday); two
+  undated reports, or reports of the same day, conflict.
+- Slot keys are the counted object and the event verb's class (term tables in
+  ``rules/compare_terms.json``), with German grammar read from word shapes (the pipeline has no
+  tagger): passives and hearsay ("werden vermisst", "sollen ums Leben gekommen sein") count what has
+  happened, split verbs are joined ("sagte ... zu" = "zusagen", a pledge like "pledged").
+- The timeline lists each point in time once: dated sentences that tell of a happening, merged across
+  reports and languages.
 - Independence counts reports: claims of one article or of one shared wire passage are one report.
 """
 
@@ -25,6 +34,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache, lru_cache
+from itertools import pairwise
 from typing import Any
 
 import simplemma
@@ -59,7 +69,7 @@ _CLAUSE_BREAK = re.compile(r"[,;:()\[\]–—]|\s-\s")
 _SEASONS = {"SP": (3, 5), "SU": (6, 8), "FA": (9, 11), "WI": (12, 14)}
 _FOLD = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss", "é": "e", "è": "e"})
 _WORD = re.compile(r"\w+")
-_PARTICIPLE = re.compile(r"^ge\w+(t|en)$")
+_ROUGH_SENTENCE = re.compile(r"(?:[^.!?\n]|(?<=\d)\.(?=\d))+[.!?]*")
 _SENTENCE_END = re.compile(r"[.!?»«\"“”'’)]\s*$")
 _DEMONYM_ENDINGS = ("er", "aner", "ner", "n", "ns", "ese", "ier")  # place name + ending: "Ukrainer"
 
@@ -194,7 +204,8 @@ def doc_sentences(corpus: Corpus, article: Article) -> list[tuple[int, int]] | N
 def _sentences(text: str, spans: list[tuple[int, int]] | None) -> list[tuple[int, int]]:
     if spans is not None:
         return [(a, b) for a, b in spans if text[a:b].strip()]
-    return [(m.start(), m.end()) for m in re.finditer(r"[^.!?\n]+[.!?]*", text) if m.group().strip()]
+    # without a Doc: sentences end at . ! ? or a line break, but not at the point of "2.5" or "14.000"
+    return [(m.start(), m.end()) for m in _ROUGH_SENTENCE.finditer(text) if m.group().strip()]
 
 
 def _story_anchor(articles: Sequence[Article]) -> PartialDate | None:
@@ -420,7 +431,8 @@ class ClaimView:
     sentence: tuple[int, int]
     interval: tuple[float, float] | None
     explicit_range: bool
-    time: str | None
+    time: str | None  # its own date, else the day its report appeared (the story's last for an undated one)
+    reported: str | None  # the publication date of its report, if it has one
     sources: list[str] = field(default_factory=list)
 
 
@@ -460,19 +472,78 @@ def _event_class(claim: Claim, clause_text: str, claim_offset: int) -> str | Non
             distance = abs(match.start() - claim_offset)
             if best is None or distance < best[0]:
                 best = (distance, found)
-    return best[1] if best else None
+    if best:
+        return best[1]
+    return next((e for v in _separable_verbs(_words(clause_text)) if (e := _lookup("events").get(v))), None)
+
+
+def _anaphoric_event(
+    text: str, sentences: Sequence[tuple[int, int]], sentence: tuple[int, int], clause_text: str
+) -> str | None:
+    """A figure that names no event but refers back ("... belaufen sie sich auf 250 Millionen Euro")
+    counts what the previous sentence names ("Wie gross die Schäden sind, ...")."""
+    if not _wordset("anaphors").intersection(_words(clause_text)):
+        return None
+    before = [s for s in sentences if s[1] <= sentence[0]]
+    if not before:
+        return None
+    words = _words(text[before[-1][0] : before[-1][1]])
+    return next((e for w in reversed(words) if (e := term_class("events", w))), None)
+
+
+def _words(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+@cache
+def _participle_pattern() -> re.Pattern[str]:
+    """German past participles by their shape (the pipeline has no tagger): ge-...-t/-en, a separable
+    particle before ge- ("zugesagt"), an inseparable prefix ending in -t ("vermisst", "behandelt"), -iert."""
+    particles = "|".join(map(re.escape, terms()["separable_particles"]))
+    prefixes = "|".join(map(re.escape, terms()["inseparable_prefixes"]))
+    return re.compile(rf"^(?:(?:{particles})?ge\w{{2,}}(?:t|en)|(?:{prefixes})\w{{2,}}t|\w{{3,}}iert)$")
+
+
+def _is_participle(word: str) -> bool:
+    return word not in _wordset("stopwords") and bool(_participle_pattern().match(word))
+
+
+def _separable_verbs(words: Sequence[str]) -> set[str]:
+    """Split German verbs of a clause joined again: "sagte ... zu" -> "zusagen" (the particle ends it)."""
+    if not words or words[-1] not in _wordset("separable_particles"):
+        return set()
+    return {words[-1] + _german_lemma(w) for w in words[:-1]}
+
+
+@cache
+def _german_lemma(word: str) -> str:
+    return simplemma.lemmatize(word, lang="de").lower()
+
+
+def _modal_is_future(word: str, words: Sequence[str], participle: bool) -> bool:
+    """A modal verb points ahead unless it builds the passive ("werden ... vermisst"), reports hearsay
+    about the past ("sollen ums Leben gekommen sein"), or hedges an amount ("könnte ... betragen")."""
+    if word not in _wordset("modal"):
+        return False
+    if word in _wordset("passive_werden") and participle:
+        return False
+    if word in _wordset("hearsay_modals") and any(
+        _is_participle(a) and b in _wordset("perfect_auxiliaries") for a, b in pairwise(words)
+    ):
+        return False
+    return not any(lemma in _wordset("measure_verbs") for w in words for lemma in lemmas(w))
 
 
 def _aspect(claim: Claim, clause_text: str) -> bool:
     """Prospective (modal, promised, future) or additive ("weitere") figures count a different quantity."""
-    words = [w.lower() for w in _WORD.findall(clause_text)]
-    own = [w.lower() for w in _WORD.findall(f"{claim.text} {claim.counts or ''}")]
-    participle = any(_PARTICIPLE.match(w) for w in words)
-    for word in words:
-        if word in _wordset("modal") and not (word in _wordset("passive_werden") and participle):
-            return True
-        if word in _wordset("prospective"):
-            return True
+    words = _words(clause_text)
+    own = _words(f"{claim.text} {claim.counts or ''}")
+    participle = any(_is_participle(w) for w in words)
+    prospective = _wordset("prospective")
+    if any(_modal_is_future(w, words, participle) or w in prospective for w in words):
+        return True
+    if prospective.intersection(_separable_verbs(words)):
+        return True
     return any(w in _wordset("additive") for w in own)
 
 
@@ -537,18 +608,14 @@ def _claim_views(
         sentence = _enclosing(view.sentences, claim.start)
         clause = clause_of(text, sentence, claim.start, claim.end)
         obj = _object_class(claim.counts_head, locations)
-        event = _event_class(claim, text[clause[0] : clause[1]], claim.start - clause[0])
+        clause_text = text[clause[0] : clause[1]]
+        event = _event_class(claim, clause_text, claim.start - clause[0])
         if event is None and obj in terms()["object_events"]:
             event = terms()["object_events"][obj]
-        if event in ("kill", "injure", "missing") and obj in (
-            "person",
-            "dead",
-            "injured",
-            "missing",
-            "demonym",
-            "?",
-        ):
-            obj = "person"
+        if event is None:
+            event = _anaphoric_event(text, view.sentences, sentence, clause_text)
+        if event in terms()["casualty_events"] and obj in terms()["casualty_objects"]:
+            obj = "person"  # "12 Tote", "12 Menschen getötet", "12 Ukrainer getötet": one count of people
         interval, explicit_range = _interval(claim)
         published = view.anchor.value if view.anchor else None
         out.append(
@@ -557,13 +624,14 @@ def _claim_views(
                 claim=claim,
                 obj=obj,
                 event=event,
-                aspect=_aspect(claim, text[clause[0] : clause[1]]),
+                aspect=_aspect(claim, clause_text),
                 subset=_is_subset(text, clause, claim),
                 clause=clause,
                 sentence=sentence,
                 interval=interval,
                 explicit_range=explicit_range,
                 time=claim.when or published,
+                reported=view.article.published.value if view.article.published else None,
                 sources=[s for s in claim.attributed_to if s.strip()],
             )
         )
@@ -594,7 +662,9 @@ def _same_quantity(a: ClaimView, b: ClaimView) -> bool:
     if a.subset:
         return False  # "darunter 3000": a part of some other figure, not comparable across reports
     if fa is None or fb is None:
-        return fa == fb and a.obj == b.obj and a.obj != "?"
+        # without an event only a specific object says what is counted ("Kubikmeter", "Euro"), not a
+        # generic one: "2.500 Menschen" and "30 Menschen" may count anything that befell people
+        return fa == fb and a.obj == b.obj and a.obj not in terms()["generic_objects"]
     return fa == fb and _objects_match(a.obj, b.obj)
 
 
@@ -650,36 +720,12 @@ def _overlap(a: tuple[float, float], b: tuple[float, float]) -> bool:
 
 
 def _distinct_times(a: ClaimView, b: ClaimView) -> bool:
-    """Dated by the text (at least one) and not the same time: an earlier figure, not a conflict."""
-    if not (a.claim.when or b.claim.when) or not a.time or not b.time:
-        return False
-    return not compatible_times(a.time, b.time)
-
-
-def status_of(group: Sequence[ClaimView], reports: dict[int, int]) -> SlotStatus:
-    if len({reports[c.index] for c in group}) <= 1:
-        return "single-source"
-    precise = [c for c in group if c.interval is not None]
-    pairs = [
-        (a, b)
-        for n, a in enumerate(precise)
-        for b in precise[n + 1 :]
-        if _objects_match(a.obj, b.obj) and (a.event == b.event or a.event is None or b.event is None)
-    ]
-    apart = [(a, b) for a, b in pairs if a.interval and b.interval and not _overlap(a.interval, b.interval)]
-    if any(not _distinct_times(a, b) for a, b in apart):
-        return "conflict"
-    if apart:
-        return "evolving"
-    if not pairs:
-        return "agree" if len(precise) > 1 else "single-source"
-    tolerance = float(terms()["agree_tolerance"])
-    # the stated figures ("rund 14.000", "bis zu 14.000") agree when they name the same number
-    centres = [_stated(c.claim) for c in precise]
-    spread = (max(centres) - min(centres)) / max(max(centres), 1e-9)
-    if any(c.explicit_range for c in precise) or spread > tolerance:
-        return "range"
-    return "agree"
+    """Not the same time: an earlier figure, not a conflict. Against a date the text gives, an undated
+    figure stands at the day its report appeared (for an undated report, the story's last day); two
+    undated figures differ in time only when both reports carry different dates."""
+    if a.claim.when or b.claim.when:
+        return bool(a.time and b.time and not compatible_times(a.time, b.time))
+    return bool(a.reported and b.reported and not compatible_times(a.reported, b.reported))
 
 
 def _stated(claim: Claim) -> float:
@@ -687,6 +733,39 @@ def _stated(claim: Claim) -> float:
         if number is not None:
             return number
     return 0.0
+
+
+def _agree(a: ClaimView, b: ClaimView) -> bool:
+    """Two figures say the same when they name the same number ("rund 14.000", "bis zu 14.000",
+    "14,000"), or when one source gives an interval ("zwischen 200 und 300") that holds the other.
+    Compatible bounds alone ("mindestens 12" and "rund 15") do not make different statements agree."""
+    if a.explicit_range or b.explicit_range:
+        return bool(a.interval and b.interval and _overlap(a.interval, b.interval))
+    x, y = _stated(a.claim), _stated(b.claim)
+    return abs(x - y) <= float(terms()["agree_tolerance"]) * max(abs(x), abs(y))
+
+
+def _comparable(a: ClaimView, b: ClaimView) -> bool:
+    return _objects_match(a.obj, b.obj) and (a.event == b.event or a.event is None or b.event is None)
+
+
+def status_of(group: Sequence[ClaimView], reports: dict[int, int]) -> SlotStatus:
+    """single-source (one report), conflict (different figures for the same time), evolving (different
+    figures at different times), range (an interval holds the other figures), else agree."""
+    if len({reports[c.index] for c in group}) <= 1:
+        return "single-source"
+    precise = [c for c in group if c.interval is not None]
+    pairs = [(a, b) for n, a in enumerate(precise) for b in precise[n + 1 :] if _comparable(a, b)]
+    differing = [(a, b) for a, b in pairs if not _agree(a, b)]
+    if any(not _distinct_times(a, b) for a, b in differing):
+        return "conflict"
+    if differing:
+        return "evolving"
+    if not pairs:
+        return "agree" if len(precise) > 1 else "single-source"
+    if any(a.explicit_range or b.explicit_range for a, b in pairs):
+        return "range"
+    return "agree"
 
 
 def independent_sources(corpus: Corpus, group: Sequence[ClaimView], reports: dict[int, int]) -> list[str]:
@@ -709,8 +788,11 @@ def _slot_id(story: str, group: Sequence[ClaimView]) -> str:
 
 
 def _label(group: Sequence[ClaimView]) -> str:
+    """What the slot counts, as most of its figures say it; a phrase that names the counted thing
+    ("Toten") before one that does not ("gestiegen")."""
     precise = [c for c in group if c.interval is not None] or list(group)
-    counts = Counter(c.claim.counts or c.claim.text for c in precise)
+    named = [c for c in precise if c.claim.counts and c.claim.counts_head] or precise
+    counts = Counter(c.claim.counts or c.claim.text for c in named)
     return counts.most_common(1)[0][0]
 
 
@@ -772,8 +854,8 @@ def slot_rows(corpus: Corpus, story_id: str) -> list[SlotRow]:
                     for cl in clusters
                     if value.interval
                     and cl[0].interval
-                    and _overlap(value.interval, cl[0].interval)
-                    and _objects_match(value.obj, cl[0].obj)
+                    and _comparable(value, cl[0])
+                    and _agree(value, cl[0])
                 ),
                 None,
             )
@@ -892,16 +974,25 @@ def _best(cand: _Candidate, events: Iterable[Event], need: float) -> Event | Non
 
 
 def _is_event_sentence(text: str, language: str | None) -> bool:
-    """A full sentence with a verb; German verbs are the lower-case words with a verb ending."""
+    """A full sentence that tells of a happening: German sentences need a verb other than an auxiliary,
+    a modal or a verb of being ("Die Lage ist unübersichtlich" tells of none)."""
     words = _WORD.findall(text)
     if len(words) < 5 or not _SENTENCE_END.search(text):
         return False
-    if language == "en":
-        return True
-    stative = _wordset("stative_verbs")
-    return any(
-        w.islower() and len(w) > 3 and re.search(r"(t|te|ten|en|rn|ln)$", w) and lemmas(w)[-1] not in stative
-        for w in words[1:]
+    return language == "en" or any(_happening_verb(w) for w in words[1:])
+
+
+@cache
+def _happening_verb(word: str) -> bool:
+    """A German verb of happening by its lemma, an infinitive (the pipeline has no tagger): "gab" ->
+    "geben", "eingeleitet" -> "einleiten", or a participle the dictionary lacks ("vertieft"); not
+    "deutschen" -> "deutsch", not "ist" -> "sein"."""
+    if not word.islower() or len(word) < 3 or word in _wordset("stopwords"):
+        return False
+    lemma = _german_lemma(word)
+    verb = bool(re.search(r"(en|ern|eln)$", lemma)) or (lemma == word and _is_participle(word))
+    return verb and not any(
+        lemma in _wordset(name) for name in ("auxiliary_verbs", "stative_verbs", "measure_verbs")
     )
 
 
@@ -926,7 +1017,8 @@ def _candidates(view: ArticleView) -> list[_Candidate]:
         dated.add(sentence)
         out.append(_Candidate(point, sentence, article.id, focus, context, sentence_text.strip()))
     # The lead (first paragraph) reports the news of the day: dated by publication, else left to merge.
-    first_break = text.find("\n\n")
+    # Paragraphs end at a blank line; a page whose paragraphs came out as single lines ends them there.
+    first_break = text.find("\n\n" if "\n\n" in text else "\n")
     lead_end = first_break if first_break > 0 else len(text)
     for sentence in view.sentences:
         sentence_text = text[sentence[0] : sentence[1]]
@@ -947,10 +1039,10 @@ def _candidates(view: ArticleView) -> list[_Candidate]:
 
 
 def timeline(corpus: Corpus, story_id: str, threshold: float = 0.3) -> list[Event]:
-    """Events ordered by time. Finer explicit dates first; a candidate joins the most similar event at a
-    compatible time (equal, or one within the other), and the event keeps the finest explicit date.
-    Publication-date fallbacks and undated leads need more similarity to join, and never set the time
-    of an event that an expression in the text dates."""
+    """Events ordered by time, one per point in time. Finer explicit dates first; a candidate joins the
+    most similar event at a compatible time (equal, or one within the other), and the event keeps the
+    finest explicit date. Publication-date fallbacks and undated leads need more similarity to join, and
+    never set the time of an event that an expression in the text dates."""
     views = _views(corpus)
     arts = _story_arts(corpus, story_id)
     candidates = [c for a in arts for c in _candidates(views[a.id])]
@@ -974,7 +1066,20 @@ def timeline(corpus: Corpus, story_id: str, threshold: float = 0.3) -> list[Even
         found = _best(cand, events, threshold + 0.15)
         if found:
             _join(found, cand)
-    return sorted(events, key=lambda e: ((time_span(e.when) or (date.max, date.max))[0], -len(e.articles)))
+    return sorted(_one_per_time(events), key=lambda e: (time_span(e.when) or (date.max, date.max))[0])
+
+
+def _one_per_time(events: Iterable[Event]) -> list[Event]:
+    """A timeline lists each point in time once, with everything the reports tell of it; the happening
+    that most reports tell speaks for it (on a tie, one the text dates before a publication-date one)."""
+    merged: dict[str, Event] = {}
+    for event in sorted(events, key=lambda e: (-len(e.articles), not e.explicit)):
+        home = merged.setdefault(event.when, event)
+        if home is not event:
+            home.citations += [c for c in event.citations if c not in home.citations]
+            home.members += event.members
+            home.explicit = home.explicit or event.explicit
+    return list(merged.values())
 
 
 def _may_join(cand: _Candidate, event: Event) -> bool:
