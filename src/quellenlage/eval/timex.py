@@ -2,7 +2,8 @@
 
 TempEval-3 style: strict extent (same span) and relaxed extent (overlap) precision, recall
 and F1; type and value accuracy over the relaxed matches. Values are compared after a light
-normalisation of clock times ("T20.30", "T8:30" -> "T20:30", "T08:30").
+normalisation of clock times ("T20.30", "T8:30" -> "T20:30", "T08:30") and of durations that
+TimeML spells in more than one way (P1.5Y = P1Y6M = P18M).
 When a HeidelTime output folder sits beside the gold (``<gold>_Heideltime``), it is scored
 in the same run as the baseline.
 """
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from quellenlage.extract.temporal import find_timerefs
+from quellenlage.extract.temporal import Guideline, find_timerefs
 from quellenlage.model import PartialDate
 
 
@@ -109,8 +110,29 @@ def read_timex2(path: Path) -> TimexDoc:
     return TimexDoc(path.name, "".join(parts), None, sorted(timexes, key=lambda t: t.start))
 
 
+_NUM = r"(\d+(?:\.\d+)?)"
+_DURATION = re.compile(
+    rf"^P(?:{_NUM}Y)?(?:{_NUM}M)?(?:{_NUM}W)?(?:{_NUM}D)?(?:T(?:{_NUM}H)?(?:{_NUM}M)?(?:{_NUM}S)?)?$"
+)
+
+
+def _norm_duration(value: str) -> str:
+    """One spelling per length: P1.5Y, P1Y6M and P18M are the same duration, as are P1W and P7D.
+
+    Calendar units (years, months), days and clock units stay apart: a day is not always 24 hours.
+    """
+    m = _DURATION.match(value)
+    if not m or value in ("P", "PT"):
+        return value
+    y, mo, w, d, h, mi, sec = (float(x) if x else 0.0 for x in m.groups())
+    months, days, seconds = 12 * y + mo, 7 * w + d, 3600 * h + 60 * mi + sec
+    return f"P{months:g}M{days:g}DT{seconds:g}S"
+
+
 def _norm_value(value: str) -> str:
     v = value.strip().upper()
+    if v.startswith("P"):
+        return _norm_duration(v)
     v = re.sub(r"T(\d{1,2})[.:](\d{2})", lambda m: f"T{int(m.group(1)):02d}:{m.group(2)}", v)
     return re.sub(r"T(\d{1,2})$", lambda m: f"T{int(m.group(1)):02d}:00", v)
 
@@ -124,6 +146,7 @@ class _Tally:
     type_ok: int = 0
     value_ok: int = 0
     outcome: list[bool | None] = field(default_factory=list)  # per gold: unmatched / value right or wrong
+    found: list[Timex | None] = field(default_factory=list)  # per gold: the prediction matched to it
 
     def add(self, gold: list[Timex], pred: list[Timex]) -> None:
         self.gold += len(gold)
@@ -139,6 +162,7 @@ class _Tally:
                     best, best_overlap = i, overlap
             if best < 0:
                 self.outcome.append(None)
+                self.found.append(None)
                 continue
             used.add(best)
             p = pred[best]
@@ -147,6 +171,7 @@ class _Tally:
             right = _norm_value(p.value) == _norm_value(g.value)
             self.value_ok += right
             self.outcome.append(right)
+            self.found.append(p)
 
     def scores(self) -> dict[str, float | int]:
         def prf(tp: int) -> tuple[float, float, float]:
@@ -179,8 +204,29 @@ def _common_value_accuracy(a: _Tally, b: _Tally) -> tuple[int, float, float]:
     return len(both), round(sum(bool(x) for x, _ in both) / n, 3), round(sum(bool(y) for _, y in both) / n, 3)
 
 
-def _tag(doc: TimexDoc, narrative: bool = False) -> list[Timex]:
-    refs = find_timerefs(doc.name, doc.text, doc.dct, "de", narrative=narrative)
+def _value_errors(docs: list[TimexDoc], ours: _Tally, heidel: _Tally | None) -> list[dict[str, str | None]]:
+    """Every gold expression we found with a different value, beside HeidelTime's value for it: where the
+    gold repeats HeidelTime's output against the text, the gold kept its pre-annotation."""
+    golds = [(d.name, g) for d in docs for g in d.timexes]
+    out: list[dict[str, str | None]] = []
+    for i, ((name, g), right, mine) in enumerate(zip(golds, ours.outcome, ours.found, strict=True)):
+        if right is False and mine is not None:
+            theirs = heidel.found[i] if heidel else None
+            out.append(
+                {
+                    "document": name,
+                    "gold_text": g.text,
+                    "gold": g.value,
+                    "text": mine.text,
+                    "value": mine.value,
+                    "heideltime": theirs.value if theirs else None,
+                }
+            )
+    return out
+
+
+def _tag(doc: TimexDoc, narrative: bool = False, guideline: Guideline = "timeml") -> list[Timex]:
+    refs = find_timerefs(doc.name, doc.text, doc.dct, "de", narrative=narrative, guideline=guideline)
     return [Timex(r.start, r.end, r.text, r.type, r.value or "") for r in refs]
 
 
@@ -191,17 +237,22 @@ def _tally(docs: Iterable[tuple[list[Timex], list[Timex]]]) -> _Tally:
     return tally
 
 
-def evaluate_timeml(gold_dir: Path) -> dict[str, Any]:
-    """Score the tagger (anchored at each file's DCT) and, if present, HeidelTime's output on TimeML gold."""
+def evaluate_timeml(gold_dir: Path, guideline: Guideline = "it-timeml") -> dict[str, Any]:
+    """Score the tagger (anchored at each file's DCT) and, if present, HeidelTime's output on TimeML gold.
+
+    The tagger follows ``guideline``: KRAUTS, the German TimeML corpus, is annotated by It-TimeML
+    and its German annex ("vor drei Jahren" is the DURATION "drei Jahren").
+    """
     gold_dir = Path(gold_dir)
     docs = [read_timeml(p) for p in sorted(gold_dir.glob("*.tml"))]
     result: dict[str, Any] = {
         "corpus": gold_dir.name,
         "documents": len(docs),
     }
-    ours = _tally((d.timexes, _tag(d)) for d in docs)
+    ours = _tally((d.timexes, _tag(d, guideline=guideline)) for d in docs)
     result["systems"] = {"quellenlage": ours.scores()}
     heidel_dir = gold_dir.parent / f"{gold_dir.name}_Heideltime"
+    heidel: _Tally | None = None
     if heidel_dir.is_dir():
         pairs = []
         for d in docs:
@@ -223,6 +274,7 @@ def evaluate_timeml(gold_dir: Path) -> dict[str, Any]:
             "quellenlage_value_accuracy": mine,
             "heideltime_value_accuracy": theirs,
         }
+    result["value_errors"] = _value_errors(docs, ours, heidel)
     return result
 
 
@@ -231,10 +283,12 @@ def evaluate_wikiwars(corpus_dir: Path) -> dict[str, Any]:
     corpus_dir = Path(corpus_dir)
     inline = corpus_dir / "keyinline" if (corpus_dir / "keyinline").is_dir() else corpus_dir
     docs = [read_timex2(p) for p in sorted(inline.glob("*.key.xml"))]
+    ours = _tally((d.timexes, _tag(d, narrative=True)) for d in docs)
     return {
         "corpus": corpus_dir.name,
         "documents": len(docs),
-        "systems": {"quellenlage": _tally((d.timexes, _tag(d, narrative=True)) for d in docs).scores()},
+        "systems": {"quellenlage": ours.scores()},
+        "value_errors": _value_errors(docs, ours, None),
     }
 
 
@@ -267,5 +321,14 @@ def main(path: str, as_json: bool = False) -> dict[str, Any]:
             print(
                 f"value accuracy on the {both['gold']} expressions both found: {mine} vs heideltime {theirs}"
             )
+        errors = result["value_errors"]
+        same = sum(
+            e["heideltime"] is not None and _norm_value(e["heideltime"]) == _norm_value(e["gold"])
+            for e in errors
+        )
+        tail = (
+            f", {same} of them where the gold value is HeidelTime's own" if "found_by_both" in result else ""
+        )
+        print(f"value errors (listed in the JSON): {len(errors)}{tail}")
     print(json.dumps(result, ensure_ascii=False))
     return result

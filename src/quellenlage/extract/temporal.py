@@ -15,27 +15,40 @@ Anchoring (recorded in ``TimeRef.anchor``):
   the text is not the time of writing.
 - Anaphoric expressions (im April, Ende Juni, am Samstag, 14. März, im Vorjahr) use the
   publication date when precise enough, else the latest explicit date named in the text
-  before them ("text:2024-08"; latest in time, not in position). "folgend" prefers the text date.
+  before them ("text:2024-08"; latest in time, not in position).
+- Counted from a date the text names ("zwei Tage später", "drei Jahre zuvor", "am Tag darauf",
+  "am folgenden Tag", "am Abend desselben Tages"): the date mentioned last, by position, at the
+  precision the unit needs; never the publication date. Without one, "zwei Tage später" stays
+  the DURATION "zwei Tage" and the others get None. "um ein Jahr früher", "später als geplant"
+  measure a difference: durations.
 - Weekdays need a day-precision anchor; in news "am Samstag" is the most recent Saturday on
   or before the anchor, or the next one on or after it when the sentence has a future cue
   ("wird", "findet ... statt") nearer than any past cue. A month (or day of month) without a
   year is its occurrence nearest the anchor among those the tense allows (past: at most a
   month after the anchor; future: at most a month before). With a month-precision anchor
   "heute" gets the month, other day expressions get None: no day is invented.
-- "vor einem Jahr" is a DATE (2024), as in TimeBank; It-TimeML/KRAUTS would mark the
-  DURATION "einem Jahr" instead. Clock times take the day named earlier in their sentence,
-  else the publication day.
-- ``narrative=True`` (histories, WikiWarsDE): the last date named anchors everything.
+- "vor einem Jahr" is a DATE (2024), as in TimeBank; with ``guideline="it-timeml"`` (KRAUTS)
+  it is the DURATION "einem Jahr", and "zwei Tage später" the DURATION "zwei Tage". Clock times
+  take the day named earlier in their sentence, else the publication day; after a SET in their
+  sentence ("jeden Samstag, 6-18 Uhr") they recur and get no day (XXXX-XX-XXT06:00). "Nacht
+  zum/auf Sonntag" is Saturday night (TNI of the day before).
+- Two-digit years take the century that puts them at most ten years after the anchor;
+  "2013/14" is the decade 201 (TimeML has no value for two years). A year alone on its line (a
+  heading) is a year; a number before a noun is a count ("und 1370 Boote") unless a strong cue
+  ("im", "seit") or another year ("2012 und 2013 Gewinne") precedes it.
+- ``narrative=True`` (histories, WikiWarsDE): the last date named anchors everything, flashbacks
+  included, except a date after "seit", "bis", "von" that lies before the current one (background,
+  not the story's time).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
-from typing import Any
+from typing import Any, Literal
 
 from text_to_num import text2num
 
@@ -44,6 +57,7 @@ from quellenlage.rules import read_json
 
 _RANK: dict[str, int] = {"year": 0, "month": 1, "day": 2}
 _SEASON_START = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
+_PART_START = {**_SEASON_START, "Q1": 1, "Q2": 4, "Q3": 7, "Q4": 10, "H1": 1, "H2": 7}
 _DAY_VALUE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _CAL_VALUE = re.compile(r"^(\d{4})(?:-(\d{2}|SP|SU|FA|WI|Q[1-4]|H[12]))?$")
 _SENTENCE_END = re.compile(r"(?<!\d)[.!?](?:\s|$)")
@@ -79,9 +93,17 @@ class _State:
     text: str
     published: _Ref | None
     narrative: bool = False
+    it_timeml: bool = False  # "vor drei Jahren" is the DURATION "drei Jahren" (It-TimeML, KRAUTS)
     last_text: _Ref | None = None  # latest explicit date named so far
     last_day: _Ref | None = None  # most recent day mentioned, for clock times
     last_day_end: int = 0
+    recent: dict[str, _Ref] = field(default_factory=dict)  # per precision: the date mentioned last
+    last_set_end: int = -1  # end of the last SET ("jeden Samstag"): clock times after it recur
+
+    def antecedent(self, need: Precision) -> _Ref | None:
+        """The date mentioned last (by position) that is at least as precise as ``need``: what "zwei Tage
+        später" counts from. Not the publication date: the text speaks of some earlier event."""
+        return self.recent.get(need)
 
     def ref(self, need: Precision, deictic: bool, text_first: bool = False) -> _Ref | None:
         pub = self.published if self.published and self.published.covers(need) else None
@@ -107,31 +129,53 @@ class _State:
             return self.last_day
         return self.published if self.published and self.published.covers("day") else None
 
-    def update(self, hit: _Hit) -> None:
+    def recurring(self, pos: int) -> bool:
+        """Whether a clock time at ``pos`` belongs to a SET named earlier in its sentence, not to a day."""
+        return self.last_set_end > self.last_day_end and not _SENTENCE_END.search(
+            self.text, self.last_set_end, pos
+        )
+
+    def update(self, hit: _Hit, background: bool = False) -> None:
+        """Remember a date named; ``background`` ones ("seit 1939", "von 1856") do not take a history back."""
+        if hit.type == "SET":
+            self.last_set_end = hit.end
         if hit.value is None or hit.type not in ("DATE", "TIME"):
             return
         day = _DAY_VALUE.match(hit.value[:10])
         if day:
             ref = _Ref(date(*map(int, day.groups())), "day", f"text:{hit.value[:10]}")
             self.last_day, self.last_day_end = ref, hit.end
+            self.recent.update(day=ref, month=ref, year=ref)
             if hit.explicit and hit.type == "DATE":
-                self._text_anchor(ref)
+                self._text_anchor(ref, background)
             return
         if hit.type != "DATE":
             return
         cal = _CAL_VALUE.match(hit.value)
-        if cal and hit.explicit:
-            year, part = cal.groups()
-            if part and part.isdigit():
-                self._text_anchor(_Ref(date(int(year), int(part), 1), "month", f"text:{hit.value}"))
-            else:
-                self._text_anchor(_Ref(date(int(year), 1, 1), "year", f"text:{year}"))
+        if not cal:
+            return
+        year, part = cal.groups()
+        if part and part.isdigit():
+            ref = _Ref(date(int(year), int(part), 1), "month", f"text:{hit.value}")
+            self.recent.update(month=ref, year=ref)
+        else:
+            ref = _Ref(date(int(year), 1, 1), "year", f"text:{year}")
+            self.recent["year"] = ref
+            if part:  # "im dritten Quartal 2015 ... ein Quartal zuvor": counts from its first month
+                self.recent["month"] = _Ref(
+                    date(int(year), _PART_START[part], 1), "month", f"text:{hit.value}"
+                )
+        if hit.explicit:
+            self._text_anchor(ref, background)
 
-    def _text_anchor(self, ref: _Ref) -> None:
+    def _text_anchor(self, ref: _Ref, background: bool) -> None:
         # the latest date named so far, not the last one: in news a background date
         # ("im August 2024") must not pull "im April" back before a later one
-        if self.narrative or self.last_text is None or ref.day >= self.last_text.day:
+        last = self.last_text
+        if last is None or ref.day >= last.day:
             self.last_text = ref
+        elif self.narrative and not background:
+            self.last_text = ref  # a history follows the last date named, flashbacks included
 
 
 class _G:
@@ -155,6 +199,12 @@ def _alt(words: Iterable[str]) -> str:
     """Regex alternation, longest first so that "Frühjahr" wins over "Früh"."""
     parts = sorted({w for w in words if w}, key=len, reverse=True)
     return "(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in parts) + ")"
+
+
+def _initials(*word_lists: Iterable[str]) -> str:
+    """A lookahead on the first letters of the words: a rule that cannot start here fails at once (speed)."""
+    letters = {w[0].lower() for words in word_lists for w in words if w}
+    return "(?=[" + "".join(sorted(re.escape(c) for c in letters)) + "])"
 
 
 def _add_months(day: date, months: int) -> tuple[int, int]:
@@ -182,6 +232,7 @@ def _duration(n: float | str, unit: str) -> str:
 
 
 Handler = Callable[["_Tagger", _G, _State], list[_Hit]]
+Guideline = Literal["timeml", "it-timeml"]
 
 
 class _Tagger:
@@ -198,10 +249,11 @@ class _Tagger:
         rules = _rules_de(self) if lang == "de" else _rules_en(self)
         # every rule starts at a word start: checking that once per position saves most of the time
         alternatives = "|".join(f"(?P<{name}>{pat})" for name, pat in rules)
-        self.regex = re.compile(rf"(?<!\w)(?:{alternatives})", re.IGNORECASE)
+        self.regex = re.compile(rf"(?<!\w)(?<!\d[.,])(?:{alternatives})", re.IGNORECASE)  # not inside "3,5"
         self.handlers: dict[str, Handler] = {name: _HANDLERS[name.rstrip("0123456789")] for name, _ in rules}
         self.future = re.compile(r"\b" + _alt(cues["future_cues"]) + r"\b", re.IGNORECASE)
         self.past = re.compile(r"\b" + _alt(cues["past_cues"]) + r"\b", re.IGNORECASE)
+        self.boundary_words = frozenset(cues["boundary_words"])
         self.year_after = re.compile(r"\s+" + _alt(cues["year_phrases_after"]) + r"\b", re.IGNORECASE)
         self.trigger_words, self.trigger_prefixes, self.trigger_infixes = _trigger_words(cues)
 
@@ -243,7 +295,8 @@ class _Tagger:
     @property
     def num_pat(self) -> str:
         stems = _alt(self.c["number_stems"])
-        return f"(?:\\d+(?:,\\d+)?|{_alt(self.numbers)}|{stems}{{2,}}|{_alt(self.vague_q)})"
+        digits = r"\d{1,3}(?:\.\d{3})+|\d+(?:,\d+)?"  # "40.000", "3,5"
+        return f"(?:{digits}|{_alt(self.numbers)}|{stems}{{2,}}|{_alt(self.vague_q)})"
 
     # --- helpers for handlers -------------------------------------------------
     def number(self, word: str) -> float | str | None:
@@ -252,6 +305,8 @@ class _Tagger:
             return "X"
         if w in self.numbers:
             return self.numbers[w]
+        if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", w):  # "40.000 Jahre"
+            return float(w.replace(".", ""))
         if re.fullmatch(r"\d+(?:,\d+)?", w):
             return float(w.replace(",", "."))
         try:
@@ -314,6 +369,8 @@ _TRIGGER_KEYS = (
     "daypart_sets",
     "decade_words",
     "frequencies",
+    "former_adjectives",
+    "former_prefixes",
 )
 
 
@@ -336,29 +393,51 @@ def _trigger_words(cues: dict[str, Any]) -> tuple[frozenset[str], dict[str, list
 # --- rule tables ---------------------------------------------------------------
 
 
-def _common_tail(t: _Tagger, dur_prefix: str) -> list[tuple[str, str]]:
+def _common_tail(t: _Tagger, determiners: str) -> list[tuple[str, str]]:
+    """Rules both languages share; ``determiners`` may open a duration ("die drei Jahre")."""
     unit = _alt(t.units)
     num = t.num_pat
+    det = rf"(?:(?:{determiners})\s+)?" if determiners else ""
     return [
         ("set", rf"\b(?P<set_w>{t.p('sets')})\w*"),
         (
             "setq",
-            rf"\b(?P<setq_q>{t.p('set_quantifiers')})\s+(?:(?P<setq_n>{num})\s+)?"
-            rf"(?P<setq_u>{unit}|{t.p('weekdays')})(?!\w)",
+            rf"\b(?P<setq_q>{t.p('set_quantifiers')})\s+(?:(?P<setq_o>{t.p('set_ordinals')})\s+)?"
+            rf"(?:(?P<setq_n>{num})\s+)?(?P<setq_u>{unit}|{t.p('weekdays')})(?!\w)"
+            rf"(?:\s+(?P<setq_month>{t.p('set_month_tails')})(?!\w))?",
         ),
         ("wdset", rf"\b(?P<wdset_w>{t.p('weekday_sets')})(?!\w)"),
+        (
+            "perunit",
+            rf"\b{_initials(t.c['per_words'], t.c['per_after_amount'])}"
+            rf"(?:(?P<perunit_per>{t.p('per_words')})|{_after_amount(t)}(?P<perunit_in>{t.p('per_after_amount')}))\s+"
+            rf"(?P<perunit_u>{unit})(?!\w)"
+            rf"(?!\s*(?:\d|{_alt(t.c['anaphoric_shifts'])}|{t.p('per_blockers_after')}|{t.month_pat}))",
+        ),
         ("dpset", rf"\b(?P<dpset_w>{t.p('daypart_sets')})(?!\w)"),
         (
             "freq",
             rf"\b(?P<freq_n>{t.p('frequencies')})\s+(?:{t.p('frequency_links')})\s+(?P<freq_u>{unit})(?!\w)",
         ),
-        (
+        (  # "drei Jahre", and "drei Jahre später" counted from a date named before
             "dur",
-            rf"\b{dur_prefix}(?:(?P<dur_app>{t.p('approximators')})\s+)?(?P<dur_n>{num})(?:\s+|-)"
-            rf"(?P<dur_u>{unit})(?!\w)",
+            rf"\b{det}(?:(?P<dur_app>{t.p('approximators')})\s+)?(?P<dur_n>{num})(?:\s+|-)"
+            rf"(?P<dur_u>{unit})(?!\w)(?:\s+(?P<dur_w>{_alt(t.c['anaphoric_shifts'])})(?!\w)"
+            rf"(?!\s+{t.p('comparison_words')}\b))?",
         ),
         ("vague", rf"\b(?P<vague_w>{_alt(t.c['vague'])})(?!\w)"),
+        (
+            "former",
+            rf"\b{_initials(t.c['former_adjectives'], t.c['former_prefixes'])}"
+            rf"(?P<former_w>{t.p('former_adjectives')}\w*|{t.p('former_prefixes')}(?=-\w))",
+        ),
     ]
+
+
+def _after_amount(t: _Tagger) -> str:
+    """A lookbehind for a number or a unit of measure just before: "200 Euro im Monat", not "am Tag, als"."""
+    words = (rf"(?<=\b{re.escape(w)}\s)" for w in t.c["year_blockers_after"] if w[:1].isalpha())
+    return "(?:" + "|".join([r"(?<=\d\s)", *words]) + ")"
 
 
 def _rules_de(t: _Tagger) -> list[tuple[str, str]]:
@@ -369,7 +448,24 @@ def _rules_de(t: _Tagger) -> list[tuple[str, str]]:
     name = f"(?:{mon}|{t.p('seasons')})"
     rdadj = f"{t.p('relative_day_adjectives')}(?:e|en|er|es|em)?"
     ordinal = _alt(t.c["ordinals"])
+    next_day = t.p("next_day_adjectives")
     return [
+        (
+            "dpdate",
+            rf"\b{_initials(t.c['day_part_mods'], t.c['day_parts'])}"
+            rf"(?:(?P<dpdate_adj>{t.p('day_part_mods')})\s+)?(?P<dpdate_p>{dp})(?:stunden)?\s+"
+            rf"(?:(?P<dpdate_same>{t.p('same_day_adjectives')})\s+Tages\b|"
+            rf"(?:(?P<dpdate_eve>zum|auf)\s+(?:den\s+)?|(?:vom|von|des|am)\s+(?:(?:den|dem)\s+)?)"
+            rf"(?:(?P<dpdate_d>\d{{1,2}})\.(?:\s*(?P<dpdate_m>{mon})(?!\w)(?:\s+(?P<dpdate_y>{year})(?!\d))?)?"
+            rf"(?(dpdate_m)|(?=\s*(?:auf|zum|/|-|–)\s*(?:den\s+)?\d{{1,2}}\.\s*(?P<dpdate_m2>{mon})(?!\w)"
+            rf"(?:\s+(?P<dpdate_y2>{year})(?!\d))?))"
+            rf"|(?P<dpdate_wd>{wd})(?!\w)))",
+        ),
+        (
+            "dpnext",
+            rf"(?<=\bam\s)(?:(?P<dpnext_adj>{t.p('same_day_adjectives')}|{next_day})\s+(?P<dpnext_p>{dp})(?!\w)"
+            rf"|(?P<dpnext_p2>{dp})\s+darauf\b)",
+        ),
         ("iso", r"\b(?P<iso_y>\d{4})-(?P<iso_m>\d{2})-(?P<iso_d>\d{2})\b"),
         (
             "dmy",
@@ -415,7 +511,7 @@ def _rules_de(t: _Tagger) -> list[tuple[str, str]]:
         (
             "year",
             rf"(?:\b(?P<year_jahr>(?:(?:das|dem|des)\s+)?Jahr(?:es|s)?)\s+)?(?<![\d.,/:])(?P<year_y>{year})"
-            rf"(?:\s*/\s*(?P<year_y2>\d{{2}}))?(?![\d]|[.,]\d)",
+            rf"(?:\s*/\s*(?P<year_y2>\d{{2}})(?!/))?(?!\d|[.,]\d)",
         ),
         (
             "ago",
@@ -427,6 +523,11 @@ def _rules_de(t: _Tagger) -> list[tuple[str, str]]:
             rf"(?P<rel_u>{unit})(?!\w)",
         ),
         ("prevunit", rf"\b(?:(?:das|dem|des)\s+)?(?P<prevunit_w>{t.p('previous_units')})(?!\w)"),
+        (
+            "after",
+            rf"\b(?:(?:am|der|dem|den|die|das)\s+)?(?P<after_u>Tag|Tags|Woche|Monat|Jahr)\s+"
+            rf"(?P<after_w>{_alt(t.c['anaphoric_shifts'])})(?!\w)(?!\s+{t.p('comparison_words')}\b)",
+        ),
         ("heuer", rf"\b(?P<heuer_w>{t.p('this_year')})(?!\w)"),
         (
             "weekday",
@@ -454,7 +555,7 @@ def _rules_de(t: _Tagger) -> list[tuple[str, str]]:
             "durx",
             r"(?:(?<=\bseit\s)|(?<=\bnach\s))(?P<durx_u>Jahren|Monaten|Wochen|Tagen|Stunden|Jahrzehnten)\b",
         ),
-        *_common_tail(t, r"(?:(?P<dur_det>den|die)\s+)?"),
+        *_common_tail(t, "den|die"),
     ]
 
 
@@ -499,7 +600,7 @@ def _rules_en(t: _Tagger) -> list[tuple[str, str]]:
         (
             "year",
             rf"(?:\b(?P<year_jahr>(?:the\s+)?year)\s+)?(?<![\d.,/:$£€])(?P<year_y>{year})"
-            rf"(?:\s*/\s*(?P<year_y2>\d{{2}}))?(?![\d]|[.,]\d)",
+            rf"(?:\s*/\s*(?P<year_y2>\d{{2}})(?!/))?(?!\d|[.,]\d)",
         ),
         (
             "ago",
@@ -546,10 +647,8 @@ def _year_for(t: _Tagger, state: _State, r: _G, month: int, day: int | None) -> 
         return None
     if not ref.covers("month"):
         return ref.day.year, ref.label
-    if state.narrative and ref.label.startswith("text:"):
-        return ref.day.year, ref.label
     start, end = r.span()
-    tense = t.tense(state, start, end)
+    tense = None if state.narrative else t.tense(state, start, end)  # a history is told in the past
     there = ref.day if ref.covers("day") else ref.day.replace(day=15)
     best: tuple[int, int] | None = None
     for year in (ref.day.year - 1, ref.day.year, ref.day.year + 1):
@@ -576,8 +675,8 @@ def _day_hit(t: _Tagger, r: _G, s: _State, month: int, day: int, year_text: str 
     anchor = None
     if year_text:
         year = int(year_text)
-        if year < 100:
-            year += 2000 if year < 50 else 1900
+        if len(year_text) == 2:
+            year = _full_year(s, year)
     else:
         found = _year_for(t, s, r, month, day)
         if found is None:
@@ -588,6 +687,16 @@ def _day_hit(t: _Tagger, r: _G, s: _State, month: int, day: int, year_text: str 
     except ValueError:
         return []
     return [_hit(r, "DATE", value, anchor=anchor, explicit=True)]
+
+
+def _full_year(s: _State, two_digits: int) -> int:
+    """ "1.9.39": the century that puts the year at most ten years after the anchor (else 1950-2049)."""
+    ref = s.ref("year", deictic=False)
+    base = ref.day.year if ref else 2000
+    year = base // 100 * 100 + two_digits
+    if ref is None:
+        return year - 100 if two_digits >= 50 else year
+    return year - 100 if year > base + 10 else year
 
 
 def _h_dmy(t: _Tagger, r: _G, s: _State) -> list[_Hit]:
@@ -737,22 +846,57 @@ def _h_century(t: _Tagger, r: _G, s: _State) -> list[_Hit]:
     return [_hit(r, "DATE", f"{n - 1:02d}")] if 0 < n <= 21 else []
 
 
+_YEAR_BEFORE = re.compile(r"(?<!\d)(?:1[0-9]|20)\d\d\s*\S{0,5}\s*$")
+
+
+def _alone_on_line(text: str, start: int, end: int) -> bool:
+    """A heading ("1861" over a section of a history, a year in a chronicle): a year by itself."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    return not text[line_start:start].strip() and not text[end : None if line_end < 0 else line_end].strip()
+
+
+def _year_is_count(t: _Tagger, s: _State, start: int, end: int, y: int) -> bool:
+    """A bare four-digit number that is a quantity, not a year ("2000 Soldaten", "und 1370 Boote")."""
+    if _alone_on_line(s.text, start, end):
+        return False
+    prev = t.prev_word(s, start)
+    # a weak cue ("und", "(") makes a year only after another year: "2012 und 2013"
+    weak = prev in t.c["year_cues_weak"] and not _YEAR_BEFORE.search(s.text, max(0, start - 14), start)
+    cued = prev in t.c["year_cues_before"] or prev in t.c["year_cues_weak"]
+    if not cued and not 1900 <= y <= 2099:
+        return True
+    nxt = re.match(r"[^\S\n]*(\S+)", s.text[end : end + 40])  # the next word on the same line
+    word = nxt.group(1).strip('.,;:!?"“”)') if nxt else ""
+    if word.lower() in t.c["year_blockers_after"] or word.startswith("%"):
+        return True
+    if t.year_after.match(s.text, end):
+        return True  # "2000 im Jahr 2011": a count followed by its own year
+    noun_after = (
+        t.lang == "de" and word[:1].isupper() and nxt is not None and nxt.group(1)[-1:] not in ".,;:!?"
+    )
+    return noun_after and (weak or not cued)  # "2000 Soldaten": a German noun after a number makes it a count
+
+
+def _year_span_value(y: int, y2: int) -> str | None:
+    """ "1925/26", "Saison 2013/14": TimeML has no value for two years, so the smallest unit that covers
+    both (the decade 192, or the century when they straddle one). None when "/NN" is no later year
+    or the two years share no century."""
+    if not 1 <= (y2 - y) % 100 <= 5:
+        return None
+    first, last = str(y), str(y + (y2 - y) % 100)
+    common = next(i for i in range(4) if first[i] != last[i])
+    return first[:common] if common >= 2 else None
+
+
 def _h_year(t: _Tagger, r: _G, s: _State) -> list[_Hit]:
     y = int(r.g("y") or 0)
     start, end = r.span("y")
-    if not r.g("jahr"):
-        prev = t.prev_word(s, start)
-        cued = prev in t.c["year_cues_before"]
-        if not cued and not 1900 <= y <= 2099:
-            return []
-        nxt = re.match(r"\s*(\S+)", s.text[end : end + 40])
-        word = nxt.group(1).strip('.,;:!?"“”)') if nxt else ""
-        if word.lower() in t.c["year_blockers_after"] or word.startswith("%"):
-            return []
-        if t.year_after.match(s.text, end):
-            return []  # "2000 im Jahr 2011": a count followed by its own year
-        if not cued and t.lang == "de" and word[:1].isupper() and nxt and nxt.group(1)[-1:] not in ".,;:!?":
-            return []  # "2000 Soldaten": a German noun after a bare number makes it a count
+    if not r.g("jahr") and _year_is_count(t, s, start, end, y):
+        return []
+    covering = _year_span_value(y, int(r.g("y2") or 0)) if r.g("y2") else None
+    if covering:
+        return [_hit(r, "DATE", covering)]
     return [_hit(r, "DATE", str(y), explicit=True)]
 
 
@@ -786,6 +930,8 @@ def _h_ago(t: _Tagger, r: _G, s: _State) -> list[_Hit]:
     unit, _ = t.unit(r.g("u") or "")
     if n is None:
         return []
+    if s.it_timeml:  # "vor drei Jahren": the duration "drei Jahren", "vor" its signal
+        return [_counted_duration(r, n, unit)]
     if isinstance(n, str) or r.g("app") or not float(n).is_integer():
         return [_hit(r, "DATE", "PAST_REF", vague=True)]
     ref = s.ref(_NEED.get(unit, "day"), deictic=True)
@@ -793,6 +939,44 @@ def _h_ago(t: _Tagger, r: _G, s: _State) -> list[_Hit]:
         return [_hit(r, "DATE", None)]
     value = _shift(ref, unit, -int(n))
     return [_hit(r, "DATE", value, anchor=ref.label if value else None)]
+
+
+def _counted_duration(r: _G, n: float | str, unit: str) -> _Hit:
+    """The duration inside "vor drei Jahren" / "drei Jahre später", without preposition or adverb."""
+    start = r.span("app")[0] if r.g("app") else r.span("n")[0]
+    return _Hit(start, r.span("u")[1], "DURATION", _duration(n, unit))
+
+
+def _anaphoric_shift(ref: _Ref, unit: str, n: int) -> str | None:
+    """``n`` units from a date the text named; weeks from a day count days ("eine Woche später")."""
+    if unit == "W" and ref.covers("day"):
+        return (ref.day + timedelta(weeks=n)).isoformat()
+    return _shift(ref, unit, n)
+
+
+def _later(t: _Tagger, r: _G, s: _State, n: float | str, unit: str) -> list[_Hit]:
+    """ "zwei Tage später", "drei Jahre zuvor": counted from the date the text named last."""
+    direction = int(t.c["anaphoric_shifts"][(r.g("w") or "").lower()])
+    if s.it_timeml or t.prev_word(s, r.span()[0]) in t.c["difference_words"]:
+        return [_counted_duration(r, n, unit)]  # It-TimeML; "um ein Jahr früher": by how much
+    if isinstance(n, str) or not float(n).is_integer():
+        return [_hit(r, "DATE", "FUTURE_REF" if direction > 0 else "PAST_REF", vague=True)]
+    ref = s.antecedent(_NEED.get(unit, "day"))
+    value = _anaphoric_shift(ref, unit, direction * int(n)) if ref else None
+    if ref is None or value is None:  # no date named before, or hours: the duration itself
+        return [_counted_duration(r, n, unit)]
+    start = r.span("app")[0] if r.g("app") else r.span("n")[0]  # without a determiner ("die neun Jahre")
+    return [_Hit(start, r.span()[1], "DATE", value, mod="APPROX" if r.g("app") else None, anchor=ref.label)]
+
+
+def _h_after(t: _Tagger, r: _G, s: _State) -> list[_Hit]:
+    """ "am Tag darauf", "in der Woche darauf", "tags zuvor": the unit after (before) the date named last."""
+    unit, _ = t.unit(r.g("u") or "")
+    ref = s.antecedent(_NEED.get(unit, "day"))
+    if ref is None:
+        return [_hit(r, "DATE", None)]
+    step = int(t.c["anaphoric_shifts"][(r.g("w") or "").lower()])
+    return [_hit(r, "DATE", _shift(ref, unit, step), anchor=ref.label)]
 
 
 def _h_rel(t: _Tagger, r: _G, s: _State) -> list[_Hit]:
@@ -803,8 +987,9 @@ def _h_rel(t: _Tagger, r: _G, s: _State) -> list[_Hit]:
     if r.g("n") or plural:
         n = t.number(r.g("n") or "") if r.g("n") else "X"
         return [_hit(r, "DURATION", _duration(n, unit))] if n is not None else []
-    anaphoric = off == "next-anaphoric"
-    ref = s.ref(_NEED.get(unit, "day"), deictic=not anaphoric, text_first=anaphoric)
+    anaphoric = off == "next-anaphoric"  # "am folgenden Tag": after the date mentioned last
+    need = _NEED.get(unit, "day")
+    ref = (anaphoric and s.antecedent(need)) or s.ref(need, deictic=not anaphoric, text_first=anaphoric)
     if ref is None:
         return [_hit(r, "DATE", None)]
     value = _shift(ref, unit, 1 if anaphoric else int(off))
@@ -839,13 +1024,11 @@ def _with_part(t: _Tagger, day: str, *parts: str | None) -> tuple[str, str]:
     return "DATE", day
 
 
-def _h_weekday(t: _Tagger, r: _G, s: _State) -> list[_Hit]:
-    weekday = t.c["weekdays"][(r.g("d") or "").lower()]
-    part, part2 = r.g("p"), r.g("p2")
+def _weekday_day(t: _Tagger, r: _G, s: _State, weekday: int, rel: str) -> tuple[date, str] | None:
+    """The day a weekday names ("am Samstag", "vergangenen Samstag", "morgigen Sonntag"), with its anchor."""
     ref = s.ref("day", deictic=False)
     if ref is None:
-        return [_hit(r, "TIME" if part or part2 else "DATE", None)]
-    rel = (r.g("rel") or "").lower()
+        return None
     rdadj = next((v for k, v in t.c["relative_day_adjectives"].items() if rel.startswith(k)), None)
     off = t.rel_offset(rel) if rel and rdadj is None else None
     if rdadj is not None:
@@ -858,8 +1041,53 @@ def _h_weekday(t: _Tagger, r: _G, s: _State) -> list[_Hit]:
         start, end = r.span()
         future = off == "next-anaphoric" or t.tense(s, start, end) == "future"
         day = _weekday_date(ref.day, weekday, 1 if future else -1, strict=off == "next-anaphoric")
-    type_, value = _with_part(t, day.isoformat(), part, part2)
-    return [_hit(r, type_, value, anchor=ref.label)]
+    return day, ref.label
+
+
+def _h_weekday(t: _Tagger, r: _G, s: _State) -> list[_Hit]:
+    weekday = t.c["weekdays"][(r.g("d") or "").lower()]
+    part, part2 = r.g("p"), r.g("p2")
+    found = _weekday_day(t, r, s, weekday, (r.g("rel") or "").lower())
+    if found is None:
+        return [_hit(r, "TIME" if part or part2 else "DATE", None)]
+    type_, value = _with_part(t, found[0].isoformat(), part, part2)
+    return [_hit(r, type_, value, anchor=found[1])]
+
+
+def _h_dpdate(t: _Tagger, r: _G, s: _State) -> list[_Hit]:
+    """A part of a named day: "Morgen des 22. Juni", "Nacht vom 16. auf den 17. April", "Nacht zum Sonntag".
+
+    The night "zum"/"auf" a day is the one that ends on it, so it belongs to the day before.
+    """
+    part = t.c["day_parts"][(r.g("p") or "").lower()]
+    mod = t.c["day_part_mods"].get((r.g("adj") or "").lower())
+    found: tuple[date, str | None] | None
+    if r.g("wd"):
+        found = _weekday_day(t, r, s, t.c["weekdays"][(r.g("wd") or "").lower()], "")
+    elif r.g("same"):
+        found = (s.last_day.day, s.last_day.label) if s.last_day else None
+    else:
+        month = t.months[(r.g("m") or r.g("m2") or "").lower().rstrip(".")]
+        year_text = r.g("y") or r.g("y2")
+        yfound = (int(year_text), None) if year_text else _year_for(t, s, r, month, int(r.g("d") or 0))
+        try:
+            found = (date(yfound[0], month, int(r.g("d") or 0)), yfound[1]) if yfound else None
+        except ValueError:
+            return []
+    if found is None:
+        return [_hit(r, "TIME", None, mod=mod)]
+    day = found[0] - timedelta(days=1) if r.g("eve") and part == "NI" else found[0]
+    return [_hit(r, "TIME", f"{day.isoformat()}T{part}", mod=mod, anchor=found[1])]
+
+
+def _h_dpnext(t: _Tagger, r: _G, s: _State) -> list[_Hit]:
+    """ "am selben Abend", "am nächsten Morgen", "am Morgen darauf": a part of the day the text named last."""
+    if s.last_day is None:
+        return [_hit(r, "TIME", None)]
+    step = 0 if (r.g("adj") or "").lower() in t.c["same_day_adjectives"] else 1
+    day = s.last_day.day + timedelta(days=step)
+    part = t.c["day_parts"][(r.g("p") or r.g("p2") or "").lower()]
+    return [_hit(r, "TIME", f"{day.isoformat()}T{part}", anchor=s.last_day.label)]
 
 
 def _h_relday(t: _Tagger, r: _G, s: _State) -> list[_Hit]:
@@ -903,6 +1131,8 @@ def _h_weekend(t: _Tagger, r: _G, s: _State) -> list[_Hit]:
 def _clock(s: _State, pos: int, hour: int, minute: int) -> tuple[str | None, str | None]:
     if hour > 24 or minute > 59:
         return None, None
+    if s.recurring(pos):  # "jeden Samstag, 6-18 Uhr": every Saturday, no day of its own
+        return f"XXXX-XX-XXT{hour:02d}:{minute:02d}", None
     ref = s.day_ref(pos)
     if ref is None:
         return None, None
@@ -957,8 +1187,10 @@ def _h_durx(t: _Tagger, r: _G, s: _State) -> list[_Hit]:
 def _h_dur(t: _Tagger, r: _G, s: _State) -> list[_Hit]:
     n = t.number(r.g("n") or "")
     unit, _ = t.unit(r.g("u") or "")
-    if n is None:
-        return []
+    if n is None or (unit == "Y" and t.prev_word(s, r.span()[0]) in t.c["age_cues_before"]):
+        return []  # "ab 16 Jahren": an age limit, not a stretch of time
+    if r.g("w"):
+        return _later(t, r, s, n, unit)
     return [_hit(r, "DURATION", _duration(n, unit))]
 
 
@@ -967,14 +1199,28 @@ def _h_set(t: _Tagger, r: _G, s: _State) -> list[_Hit]:
 
 
 def _h_setq(t: _Tagger, r: _G, s: _State) -> list[_Hit]:
+    """ "jeden Montag", "alle drei Jahre", "jeden zweiten Tag", "jeden letzten Samstag im Monat"."""
     word = (r.g("u") or "").lower()
+    nth = t.c["set_ordinals"].get(re.sub(r"\s+", " ", (r.g("o") or "").lower()))
     if word in t.c["weekdays"]:
+        if nth is not None and r.g("month"):
+            return [_hit(r, "SET", "P1M")]  # once a month (which Saturday is TimeML's quant, not the value)
+        if nth == 2:
+            return [_hit(r, "SET", "P2W")]  # every other Saturday
+        if nth is not None:
+            return [_hit(r, "SET", "P1M")]  # "jeden ersten Samstag": of each month
         return [_hit(r, "SET", f"XXXX-WXX-{t.c['weekdays'][word]}")]
-    n = t.number(r.g("n") or "") if r.g("n") else 1
+    n = t.number(r.g("n") or "") if r.g("n") else nth if nth and nth > 0 else 1
     if n is None:
         return []
     unit, _ = t.unit(word)
     return [_hit(r, "SET", _duration(n, unit))]
+
+
+def _h_perunit(t: _Tagger, r: _G, s: _State) -> list[_Hit]:
+    """ "pro Tag", "je Stunde"; "im Jahr", "am Tag" right after an amount ("200 Euro im Monat"): a rate."""
+    unit, plural = t.unit(r.g("u") or "")
+    return [] if plural else [_hit(r, "SET", _duration(1, unit))]
 
 
 def _h_dpset(t: _Tagger, r: _G, s: _State) -> list[_Hit]:
@@ -989,6 +1235,11 @@ def _h_freq(t: _Tagger, r: _G, s: _State) -> list[_Hit]:
 
 def _h_wdset(t: _Tagger, r: _G, s: _State) -> list[_Hit]:
     return [_hit(r, "SET", f"XXXX-WXX-{t.c['weekday_sets'][(r.g('w') or '').lower()]}")]
+
+
+def _h_former(t: _Tagger, r: _G, s: _State) -> list[_Hit]:
+    """ "ehemalige", "Ex-Minister": It-TimeML marks them as a vague past; other guidelines do not."""
+    return [_hit(r, "DATE", "PAST_REF", vague=True)] if s.it_timeml else []
 
 
 def _h_vague(t: _Tagger, r: _G, s: _State) -> list[_Hit]:
@@ -1015,8 +1266,11 @@ _HANDLERS: dict[str, Handler] = {
     "ago": _h_ago,
     "rel": _h_rel,
     "prevunit": _h_prevunit,
+    "after": _h_after,
     "heuer": _h_heuer,
     "weekday": _h_weekday,
+    "dpdate": _h_dpdate,
+    "dpnext": _h_dpnext,
     "relday": _h_relday,
     "daypart": _h_daypart,
     "weekend": _h_weekend,
@@ -1030,8 +1284,10 @@ _HANDLERS: dict[str, Handler] = {
     "setq": _h_setq,
     "wdset": _h_wdset,
     "dpset": _h_dpset,
+    "perunit": _h_perunit,
     "freq": _h_freq,
     "vague": _h_vague,
+    "former": _h_former,
 }
 
 
@@ -1047,15 +1303,23 @@ def _published(anchor: PartialDate | None) -> _Ref | None:
 
 
 def find_timerefs(
-    article_id: str, text: str, anchor: PartialDate | None, language: str = "de", *, narrative: bool = False
+    article_id: str,
+    text: str,
+    anchor: PartialDate | None,
+    language: str = "de",
+    *,
+    narrative: bool = False,
+    guideline: Guideline = "timeml",
 ) -> list[TimeRef]:
     """Temporal expressions in ``text`` with TIMEX3 values, resolved against ``anchor`` (publication date).
 
     ``narrative=True`` is for histories (WikiWarsDE): the last date named anchors every
-    relative expression, no tense shifting.
+    relative expression, no tense shifting. ``guideline="it-timeml"`` follows the German
+    annex of It-TimeML that KRAUTS is annotated with: "vor drei Jahren" and "drei Jahre
+    später" are the DURATION "drei Jahre" (the preposition a signal), not a date.
     """
     tagger = _tagger("en" if language.lower().startswith("en") else "de")
-    state = _State(text, _published(anchor), narrative)
+    state = _State(text, _published(anchor), narrative, it_timeml=guideline == "it-timeml")
     out: list[TimeRef] = []
     for m in (m for lo, hi in tagger.windows(text) for m in tagger.regex.finditer(text, lo, hi)):
         rule = m.lastgroup or ""
@@ -1073,5 +1337,5 @@ def find_timerefs(
                     anchor=hit.anchor,
                 )
             )
-            state.update(hit)
+            state.update(hit, tagger.prev_word(state, hit.start) in tagger.boundary_words)
     return out
