@@ -10,9 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from quellenlage.compare import timeline
+from quellenlage.corpus import Corpus
 from quellenlage.eval.timex import evaluate, evaluate_timeml, read_timeml
 from quellenlage.extract.temporal import find_timerefs
-from quellenlage.model import PartialDate, TimeRef
+from quellenlage.model import Article, PartialDate, Story, TimeRef
 
 from .conftest import shared_path
 
@@ -548,3 +550,77 @@ def test_wikiwarsde_narratives_keep_their_values() -> None:
     ours = evaluate(shared_path("data", "wikiwarsde-temporal"))["systems"]["quellenlage"]
     assert ours["relaxed_f1"] >= 0.9
     assert ours["value_accuracy"] >= 0.85
+
+
+# Weekdays (sentence, publication date, weekday, value, anchor recorded). A month-precision date cannot
+# place a weekday; a day the text names before it can (the report goes on from it), but only inside the
+# publication's month. "bis"/"ab" point forward unless the sentence is in the past.
+WEEKDAYS: list[tuple[str, str, str, str | None, str | None]] = [
+    (
+        "Die Mauer war am 14. März gebrochen. Landrätin Oberle kündigte am Sonntag eine Aufklärung an.",
+        "2026-03",
+        "Sonntag",
+        "2026-03-15",
+        "text:2026-03-14",
+    ),
+    ("Landrätin Oberle kündigte am Sonntag eine Aufklärung an.", "2026-03", "Sonntag", None, None),
+    ("Am 30. März brach der Damm. Am Sonntag kamen die ersten Helfer.", "2026-03", "Sonntag", None, None),
+    (
+        "Die Schulen bleiben bis Freitag geschlossen.",
+        "2026-03-16",
+        "Freitag",
+        "2026-03-20",
+        "published:2026-03-16",
+    ),
+    (
+        "Ab Mittwoch gilt im Tal ein Fahrverbot.",
+        "2026-03-16",
+        "Mittwoch",
+        "2026-03-18",
+        "published:2026-03-16",
+    ),
+    (
+        "Nach Angaben der Polizei wurden bis Montag zwölf Leichen geborgen.",
+        "2026-03-16",
+        "Montag",
+        "2026-03-16",
+        "published:2026-03-16",
+    ),
+    (
+        "Seit Freitag gilt im Tal ein Fahrverbot.",
+        "2026-03-16",
+        "Freitag",
+        "2026-03-13",
+        "published:2026-03-16",
+    ),
+    (
+        "Am kommenden Freitag tagt der Kreistag.",
+        "2026-03-16",
+        "kommenden Freitag",
+        "2026-03-20",
+        "published:2026-03-16",
+    ),
+    ("Schools stay closed until Friday.", "2026-03-16", "Friday", "2026-03-20", "published:2026-03-16"),
+]
+
+
+@pytest.mark.parametrize(("sentence", "anchor", "span", "value", "used"), WEEKDAYS)
+def test_weekdays_invent_no_day_and_follow_direction_cues(
+    sentence: str, anchor: str, span: str, value: str | None, used: str | None
+) -> None:
+    refs = {r.text: r for r in tag(sentence, anchor, "en" if sentence.startswith("Schools") else "de")}
+    assert (refs[span].value, refs[span].anchor) == (value, used)
+
+
+def test_a_disjunction_of_times_is_one_timeline_event() -> None:
+    """ "im Juli oder August": two values, one happening; the sentence is listed once."""
+    text = "Die Stationierung der Soldaten könne bereits im „Juli oder August“ erfolgen, sagte Lee."
+    corpus = Corpus()
+    when = PartialDate.parse("2025-06-20")  # "sagte" alone would put August in 2024
+    corpus.articles.append(
+        Article(id="a", origin="a.txt", text=text, source=text, outlet="A", published=when, language="de")
+    )
+    corpus.timerefs += [t for t in find_timerefs("a", text, when) if t.value]
+    corpus.stories.append(Story(id="s1", label="test", articles=["a"]))
+    assert {t.value for t in corpus.timerefs} == {"2025-07", "2025-08"}
+    assert [(e.when, e.articles) for e in timeline(corpus, "s1")] == [("2025-07", ["a"])]

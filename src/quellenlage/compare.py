@@ -1000,11 +1000,17 @@ def _candidates(view: ArticleView) -> list[_Candidate]:
     text, article = view.article.text, view.article
     out: list[_Candidate] = []
     dated: set[tuple[int, int]] = set()
+    previous_end = 0
     for point in view.times:
         sentence = _enclosing(view.sentences, point.start)
         sentence_text = text[sentence[0] : sentence[1]]
+        # "im Juli oder August": one happening at one of two times, not two events
+        alternative = text[previous_end : point.start].strip(' \t„“”"«»,').lower() in _wordset(
+            "time_alternatives"
+        )
+        previous_end = point.end
         if not _is_event_sentence(sentence_text, article.language) or (
-            not point.explicit and sentence in dated
+            (not point.explicit or alternative) and sentence in dated
         ):
             continue
         without = text[sentence[0] : point.start] + " " + text[point.end : sentence[1]]

@@ -23,7 +23,11 @@ Anchoring (recorded in ``TimeRef.anchor``):
   measure a difference: durations.
 - Weekdays need a day-precision anchor; in news "am Samstag" is the most recent Saturday on
   or before the anchor, or the next one on or after it when the sentence has a future cue
-  ("wird", "findet ... statt") nearer than any past cue. A month (or day of month) without a
+  ("wird", "findet ... statt") nearer than any past cue, or follows "bis"/"ab" in a sentence
+  without a past cue. With only a text date known to the day (the publication date too coarse),
+  the weekday is the first on or after that date, within the publication's month, else None.
+  A month after another and a coordinating word ("Juli oder August") takes the first one's year.
+  A month (or day of month) without a
   year is its occurrence nearest the anchor among those the tense allows (past: at most a
   month after the anchor; future: at most a month before). With a month-precision anchor
   "heute" gets the month, other day expressions get None: no day is invented.
@@ -99,6 +103,9 @@ class _State:
     last_day_end: int = 0
     recent: dict[str, _Ref] = field(default_factory=dict)  # per precision: the date mentioned last
     last_set_end: int = -1  # end of the last SET ("jeden Samstag"): clock times after it recur
+    last_date: tuple[int, str] | None = (
+        None  # end and value of the last date: "Juli oder August" shares a year
+    )
 
     def antecedent(self, need: Precision) -> _Ref | None:
         """The date mentioned last (by position) that is at least as precise as ``need``: what "zwei Tage
@@ -141,6 +148,7 @@ class _State:
             self.last_set_end = hit.end
         if hit.value is None or hit.type not in ("DATE", "TIME"):
             return
+        self.last_date = (hit.end, hit.value)
         day = _DAY_VALUE.match(hit.value[:10])
         if day:
             ref = _Ref(date(*map(int, day.groups())), "day", f"text:{hit.value[:10]}")
@@ -827,10 +835,24 @@ def _h_cal(t: _Tagger, r: _G, s: _State) -> list[_Hit]:
         if not direction and season == "WI" and ref.covers("month") and ref.day.month <= 2:
             year -= 1
         return [_hit(r, "DATE", value(year), mod=mod, anchor=ref.label, explicit=True)]
-    found = _year_for(t, s, r, month or 1, None)
+    found = _coordinated_year(t, s, r.span()[0], month or 1) or _year_for(t, s, r, month or 1, None)
     if found is None:
         return [_hit(r, "DATE", None, mod=mod)]
     return [_hit(r, "DATE", value(found[0]), mod=mod, anchor=found[1], explicit=True)]
+
+
+def _coordinated_year(t: _Tagger, s: _State, start: int, month: int) -> tuple[int, str] | None:
+    """ "Juli oder August", "Dezember bis Januar": the second month follows the first one's year (the next
+    year when it comes earlier in the calendar), whatever the tense would pick for it alone."""
+    if s.last_date is None:
+        return None
+    end, value = s.last_date
+    first = re.fullmatch(r"(\d{4})-(\d{2})", value)
+    link = s.text[end:start].strip(' „“”"«»').lower()
+    if first is None or link not in t.c["coordination_words"]:
+        return None
+    year = int(first.group(1)) + (month < int(first.group(2)))
+    return year, f"text:{value}"
 
 
 def _h_decade(t: _Tagger, r: _G, s: _State) -> list[_Hit]:
@@ -1037,11 +1059,33 @@ def _weekday_day(t: _Tagger, r: _G, s: _State, weekday: int, rel: str) -> tuple[
         day = _weekday_date(ref.day, weekday, off, strict=True)
     elif off == 0:
         day = ref.day + timedelta(days=weekday - ref.day.isoweekday())
+    elif off == "next-anaphoric":
+        day = _weekday_date(ref.day, weekday, 1, strict=True)
+    elif ref.label.startswith("text:") and not s.narrative:
+        return _after_text_date(s, ref, weekday)
     else:
-        start, end = r.span()
-        future = off == "next-anaphoric" or t.tense(s, start, end) == "future"
-        day = _weekday_date(ref.day, weekday, 1 if future else -1, strict=off == "next-anaphoric")
+        day = _weekday_date(ref.day, weekday, _weekday_direction(t, r, s), strict=False)
     return day, ref.label
+
+
+def _weekday_direction(t: _Tagger, r: _G, s: _State) -> int:
+    """From the time of writing: back, or forward with a future cue nearer than any past cue, or after
+    "bis"/"ab" unless the sentence is in the past ("bleiben bis Freitag geschlossen", but "wurden bis
+    Montag geborgen")."""
+    start, end = r.span()
+    tense = t.tense(s, start, end)
+    forward = t.prev_word(s, start) in t.c["forward_prepositions"]
+    return 1 if tense == "future" or (forward and tense != "past") else -1
+
+
+def _after_text_date(s: _State, ref: _Ref, weekday: int) -> tuple[date, str] | None:
+    """A weekday when only a date the text names is known to the day, not the time of writing: the
+    report goes on from that date ("war am 14. März gebrochen ... kündigte am Sonntag an" is the 15th),
+    so the first such weekday on or after it; None when that day leaves the publication's period,
+    where the time of writing cannot lie (no day is invented)."""
+    day = _weekday_date(ref.day, weekday, 1, strict=False)
+    published = s.published.label.split(":", 1)[1] if s.published else ""
+    return (day, ref.label) if day.isoformat().startswith(published) else None
 
 
 def _h_weekday(t: _Tagger, r: _G, s: _State) -> list[_Hit]:
