@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -9,7 +11,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quellenlage.eval.stories import assignment, bcubed, pairwise, read_ecbplus
+from quellenlage.eval.stories import (
+    GoldSet,
+    assignment,
+    bcubed,
+    evaluate,
+    evaluate_gold,
+    pairwise,
+    read_ecbplus,
+    thread_assignment,
+)
 from quellenlage.model import Article, PartialDate
 from quellenlage.stories import (
     StoryConfig,
@@ -63,6 +74,16 @@ BUDGET_EN = StoryFeatures(
     "en",
     entities=("e-parliament",),
 )
+QUAKE_TR = StoryFeatures(
+    "quake-tr",
+    "Earthquake kills dozens in eastern Turkey",
+    "A magnitude 6.1 earthquake struck the province of Elazig in eastern Turkey on Friday night. At least 29 "
+    "people were killed and more than 1,000 injured as buildings collapsed in several villages. President "
+    "Erdogan said rescue teams were searching the rubble for survivors.",
+    PartialDate.parse("2024-03-20"),
+    "en",
+    entities=("e-turkey", "e-elazig", "e-erdogan"),
+)
 FIXTURE = [FOOTBALL_DE, QUAKE_EN, BUDGET_EN, QUAKE_DE]
 
 
@@ -70,6 +91,14 @@ def test_german_and_english_reports_of_one_event_join_unrelated_stay_apart() -> 
     stories = assignment(cluster(FIXTURE))
     assert stories["quake-de"] == stories["quake-en"]
     assert len({stories["quake-de"], stories["football-de"], stories["budget-en"]}) == 3
+
+
+def test_another_event_of_the_same_kind_is_a_new_story_in_the_same_thread() -> None:
+    stories = {s.id: s for s in cluster([*FIXTURE, QUAKE_TR])}
+    assert assignment(stories.values())["quake-tr"] == "story-quake-tr"
+    threads = thread_assignment(stories.values())
+    assert threads["quake-tr"] == threads["quake-de"] == threads["quake-en"] == "thread-quake-de"
+    assert len({threads["quake-de"], threads["football-de"], threads["budget-en"]}) == 3
 
 
 def test_story_has_label_time_span_and_id_of_its_first_article() -> None:
@@ -92,17 +121,15 @@ def test_incremental_add_equals_batch_on_the_same_order() -> None:
     assert index.add(QUAKE_EN) == returned["quake-en"]  # a known article is not added twice
 
 
-def test_time_far_apart_separates_recurring_events() -> None:
-    later = StoryFeatures(
-        "quake-de-2026",
-        QUAKE_DE.title,
-        QUAKE_DE.text,
-        PartialDate.parse("2026-03-16"),
-        "de",
-        entities=QUAKE_DE.entities,
-    )
-    stories = assignment(cluster([QUAKE_DE, later]))
-    assert stories["quake-de"] != stories["quake-de-2026"]
+def test_time_far_apart_separates_recurring_events_threads_link_them_for_two_years() -> None:
+    again = [
+        replace(QUAKE_DE, id=f"quake-de-{when}", published=PartialDate.parse(when))
+        for when in ("2025-09", "2028")
+    ]
+    stories = cluster([QUAKE_DE, *again])
+    assert len({*assignment(stories).values()}) == 3
+    threads = thread_assignment(stories)
+    assert threads["quake-de-2025-09"] == threads["quake-de"] != threads["quake-de-2028"]
 
 
 @pytest.mark.parametrize(
@@ -202,10 +229,40 @@ def test_every_article_lands_in_exactly_one_story(docs: list[tuple[list[str], in
     assert all(s.articles and s.id == f"story-{s.articles[0]}" for s in stories)
 
 
-def test_ecbplus_dev_reads_topics_and_subtopics() -> None:
+@pytest.fixture(scope="module")
+def ecb_dev() -> GoldSet:
     if not ECB.is_file():
         pytest.skip("../shared data not available")
-    gold = read_ecbplus(ECB)
-    assert len(gold.features) == 197
-    assert len(set(gold.levels["topic"].values())) == 8
-    assert len(set(gold.levels["subtopic"].values())) == 16
+    return read_ecbplus(ECB)
+
+
+def test_ecbplus_dev_reads_topics_and_subtopics(ecb_dev: GoldSet) -> None:
+    assert len(ecb_dev.features) == 197
+    assert len(set(ecb_dev.levels["topic"].values())) == 8
+    assert len(set(ecb_dev.levels["subtopic"].values())) == 16
+
+
+def test_ecbplus_dev_both_levels_from_one_run_beat_the_baseline(ecb_dev: GoldSet) -> None:
+    results = evaluate_gold(ecb_dev)
+    f1 = {
+        (level, system): scores["bcubed"]["f1"]  # type: ignore[index]
+        for level in ("topic", "subtopic")
+        for system, scores in results[f"ecbplus_dev/{level}"].items()
+    }
+    assert f1["topic", "stories"] >= 0.95 and f1["subtopic", "stories"] >= 0.85
+    assert f1["topic", "stories"] > f1["topic", "baseline"]
+    assert f1["subtopic", "stories"] > f1["subtopic", "baseline"]
+
+
+def test_jsonl_gold_is_scored_with_the_baseline(tmp_path: Path) -> None:
+    rows = [
+        {"id": f.id, "title": f.title, "text": f.text, "published": str(f.published), "language": f.language}
+        for f in FIXTURE
+    ]
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(
+        "\n".join(json.dumps({**row, "story": row["id"].split("-")[0]}) for row in rows), encoding="utf-8"
+    )
+    results = evaluate(gold)["gold/story"]
+    assert results["stories"]["bcubed"] == {"precision": 1.0, "recall": 1.0, "f1": 1.0}
+    assert set(results["baseline"]) == {"bcubed", "pairwise", "clusters", "intruders"}

@@ -190,6 +190,7 @@ class Story:
     entities: list[str] = field(default_factory=list)
     first: str | None = None
     last: str | None = None
+    thread: str | None = None  # id of the thread of related stories (same topic) this story belongs to
 
 
 @dataclass(slots=True)

@@ -18,13 +18,12 @@ from quellenlage.stories.features import (
     features_from_article,
     features_from_language,
 )
-from quellenlage.stories.index import TOPIC_CONFIG, StoryConfig, StoryIndex, arrival_order, cluster
+from quellenlage.stories.index import StoryConfig, StoryIndex, arrival_order, cluster
 
 if TYPE_CHECKING:
     from quellenlage.language import LanguageResult
 
 __all__ = [
-    "TOPIC_CONFIG",
     "Embedder",
     "StoryConfig",
     "StoryFeatures",

