@@ -146,9 +146,12 @@ def sourced(text: str) -> list[tuple[str, str | None, str]]:
                 ("Demnach war der Fahrer betrunken.", "dem Bericht", "Indirect"),
             ],
         ),
-        (  # a speech act without a clause still opens an account that Konjunktiv sentences continue
+        (  # a speech act without a clause is reported speech and opens an account Konjunktiv continues
             "Die Polizei berichtete von einem Unfall. Der Fahrer sei zu schnell gewesen.",
-            [("Der Fahrer sei zu schnell gewesen.", "Polizei", "FreeIndirect")],
+            [
+                ("Die Polizei berichtete von einem Unfall.", "Polizei", "Reported"),
+                ("Der Fahrer sei zu schnell gewesen.", "Polizei", "FreeIndirect"),
+            ],
         ),
         (  # an infinitive clause after a cue verb
             "Zudem kündigte der Präsident an, gegen den Schmuggel zu kämpfen.",
@@ -196,3 +199,84 @@ def test_not_quotes_in_product_scope(text: str) -> None:
 def test_adverbs_are_not_speakers(text: str, speaker: str) -> None:
     (q,) = quotes(text)
     assert q.speaker == speaker
+
+
+def speaker_mentions(text: str) -> list[tuple[str, str | None, str | None]]:
+    """(form, speaker name, speaker mention as written) in the corpus scope."""
+    return [
+        (m.form, m.quote.speaker, text[m.speaker_span[0] : m.speaker_span[1]] if m.speaker_span else None)
+        for m in find_quote_matches("a", text, NLP(text), True)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "mention"),
+    [
+        (
+            "Der 85-jährige Joseph Ratzinger sagte, er sei müde.",
+            "Joseph Ratzinger",
+            "Der 85-jährige Joseph Ratzinger",
+        ),
+        (  # an apposition after the verb closes the sentence
+            "Die Lage sei schlimm, so Matthias Freude, Präsident des Landesumweltamtes.",
+            "Matthias Freude",
+            "Matthias Freude, Präsident des Landesumweltamtes",
+        ),
+        (
+            "Nach Angaben des Polizeichefs von Kandahar wurden 14 Häftlinge gefangen.",
+            "Polizeichef",
+            "Angaben des Polizeichefs von Kandahar",
+        ),
+        (  # a party in brackets does not end the clause
+            "Bundesaußenminister Guido Westerwelle (FDP) erklärte, es sei gut.",
+            "Guido Westerwelle",
+            "Bundesaußenminister Guido Westerwelle (FDP)",
+        ),
+        ("Das sei gut, erklärte der BDI-Präsident Jürgen R. Thumann.", "Jürgen R. Thumann", None),
+        (  # the subject after the finite auxiliary, an apposition between it and the participle
+            "Erst vor zwei Tagen hatte der Investor, Larry A. Silverstein, zugesagt, die Steuer zu senken.",
+            "Investor",
+            "der Investor, Larry A. Silverstein",
+        ),
+        (  # a relative pronoun is the mention, its antecedent the source
+            "Der Vorschlag kam von Ägypten, das vorschlug, eine neue Zone einzurichten.",
+            "Ägypten",
+            "das",
+        ),
+        (  # the cited person speaks, not the newspaper that cites
+            "Volker Ratzmann wird von der „Netzeitung“ mit den Worten zitiert: „Das ist falsch.“",
+            "Volker Ratzmann",
+            "Volker Ratzmann",
+        ),
+        ("Sarkozy bestritt das, indem er sagte, es sei falsch.", None, "er"),  # subject after the conjunction
+    ],
+)
+def test_speaker_mention_is_the_whole_phrase(text: str, speaker: str | None, mention: str | None) -> None:
+    found = speaker_mentions(text)
+    assert found, text
+    _, name, written = found[-1]
+    assert speaker is None or name == speaker
+    assert mention is None or written == mention
+
+
+def test_corpus_scope_nests_partial_quotes_and_reads_frames() -> None:
+    text = "Sie sei „vollkommen geschockt“ über das Geschehen, sagte die Königin."
+    assert [(form, mention) for form, _, mention in speaker_mentions(text)] == [
+        ("Indirect", "die Königin"),  # the reported clause ...
+        ("Direct", "die Königin"),  # ... and the partial quote nested in it
+    ]
+    assert [q.kind for q in quotes(text)] == ["direct"]  # the product keeps the quote alone
+    framed = "Tatsächlich, so betont die Polizei, ist dies keine zutreffende Darstellung."
+    assert speaker_mentions(framed) == [("Indirect", "Polizei", "die Polizei")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Die Meteorologen sagten für Montag weitere Regenfälle voraus.", [("Reported", "Meteorologen")]),
+        ("Die Polizei zeigte sich zufrieden.", []),  # "zeigen" is no account of speech (not_accounts)
+        ("Für das kommende Jahr wird eine höhere Dividende erwartet.", []),  # passive: no speaker, no account
+    ],
+)
+def test_speech_acts_without_clause(text: str, expected: list[tuple[str, str]]) -> None:
+    assert [(form, name) for form, name, _ in speaker_mentions(text)] == expected

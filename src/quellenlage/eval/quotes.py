@@ -7,8 +7,11 @@
    paired one to one by the Hungarian method on the F1 of their token overlap; within every pair (and for
    every unpaired quote against nothing) quote tokens and speaker-mention tokens are counted as TP/FP/FN;
    precision and recall are averaged over the pairs where they are defined (macro), F1 is their harmonic
-   mean. ``speakers`` is that figure for the speaker role alone: the mention we read the speaker from must
-   cover the annotated mention's tokens (``er`` is right where the gold marks ``er``).
+   mean; as there, the same quotation type only breaks ties between overlapping quotes. ``speakers`` is
+   that figure for the speaker role alone: the mention we read the speaker from must cover the annotated
+   mention's tokens (``er`` is right where the gold marks ``er``; the corpus marks whole phrases with
+   appositions, which extract/attribution.py's ``mention_end`` reproduces). Texts go through the
+   language stage's German pipeline, as in the product.
    Also printed: ``detect`` (a prediction overlapping a gold quote, counted one to one) and
    ``speaker_names`` (matched quotes whose resolved speaker shares content words with the gold mention).
 2. A folder in the layout of shared/spec (``articles/`` + ``expected_quotes.jsonl``), scored like
@@ -32,6 +35,7 @@ from spacy.language import Language
 
 from quellenlage.eval.claims import default_nlp, prf, read_jsonl, same_source, score_spans, spec_bodies
 from quellenlage.extract.quotes import QuoteMatch, find_quote_matches, find_quotes
+from quellenlage.language.pipeline import get_nlp, ner_model_available
 
 Span = tuple[int, int]
 OPEN_MARKS = "«»„“\"‚'‹›"
@@ -143,12 +147,14 @@ def _token_f1(gold: list[int], pred: list[int]) -> float:
 
 
 def _assign(golds: list[list[int]], preds: list[list[int]], bonus: np.ndarray) -> list[tuple[int, int]]:
-    """Hungarian pairing on token-overlap F1 (with the form as tie-breaker), as in the authors' script."""
+    """Hungarian pairing on token-overlap F1, as in the authors' script: the same form breaks ties between
+    overlapping quotes only (a bonus on non-overlapping pairs would steer which quotes stay unpaired)."""
     from scipy.optimize import linear_sum_assignment
 
     if not golds or not preds:
         return []
-    scores = np.array([[_token_f1(g, p) for p in preds] for g in golds]) + bonus
+    overlap = np.array([[_token_f1(g, p) for p in preds] for g in golds])
+    scores = overlap + np.where(overlap > 0, bonus, 0.0)
     rows, cols = linear_sum_assignment(scores, maximize=True)
     return [(int(r), int(c)) for r, c in zip(rows, cols, strict=True)]
 
@@ -251,10 +257,15 @@ class _Tally:
             counts[1] += id(g) in found
 
 
+def product_nlp() -> Language:
+    """The language stage's German pipeline (its sentences decide the clauses), with NER when it ships."""
+    return get_nlp("de", ner=ner_model_available())
+
+
 def evaluate_quotes(path: Path, nlp: Language | None = None, sourced: bool = True) -> dict[str, Any]:
     """``sourced``: the corpus' full scope (statements under ``laut``/``nach Angaben``, free indirect speech);
     without it, only what ``find_quotes`` reports as quotes."""
-    nlp = nlp or default_nlp()
+    nlp = nlp or product_nlp()
     tally = _Tally()
     for doc in read_documents(path):
         tally.add_document(doc, find_quote_matches(doc.name, doc.text, nlp(doc.text), sourced))

@@ -16,9 +16,10 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, Literal
 
+import simplemma
 from spacy.tokens import Doc
 
 from quellenlage.extract.numbers import Token, tokenize
@@ -28,6 +29,8 @@ AttributionKind = Literal["prep", "speech", "carry"]
 CLAUSE_PUNCT = frozenset({",", ";", ":", "«", "»", "„", "“", "”", '"', "(", ")", "–", "-", "‚", "‘"})
 LINE_BREAK = re.compile(r"(?<![,;\-–])[ \t]*\n\s*")
 CLAUSE_COMMAS = frozenset({",", ";", ":", "(", ")", "–"})
+NAME_CLOSERS = frozenset({"“", "”", "»", "«", '"', "''"})
+NAME_OPENERS = frozenset({"„", "«", "»", '"', "“", "(", "''"})
 CAPITAL_RUN = re.compile(r"[A-ZÀ-ÖØ-Þ][\w.-]*(?:[ \t]+[A-ZÀ-ÖØ-Þ][\w.-]*){2,}")
 COORD = frozenset({"und", "sowie", "oder", "and", "or"})
 GENERIC_ADJ = frozenset(
@@ -136,6 +139,8 @@ class Attribution:
     strength: str = "strong"
     clause_start: int = 0  # char offset of the clause the cue governs
     verb_first: bool = False  # ", sagte X" after the speech it closes
+    lemma: str = ""  # the speech verb's lemma (speech cues only)
+    passive: bool = False  # "wurde ... kritisiert": the subject is what is spoken about, not the speaker
 
 
 @cache
@@ -184,15 +189,85 @@ SEPARABLE = frozenset(
 
 
 def is_adj(tok: Token) -> bool:
-    w = tok.text
+    return tok.kind == "word" and _adj_word(tok.text)
+
+
+def _adj_word(w: str) -> bool:
+    """An inflected adjective or participle by its form (lower case, German ending)."""
     return (
-        tok.kind == "word"
-        and w[:1].islower()
+        w[:1].islower()
         and w.endswith(("e", "en", "er", "es", "em"))
         and len(w) > 3
         and w not in tables()["determiners"]
         and w not in tables()["prepositions"]
+        and w not in tables()["not_adjectives"]
     )
+
+
+@lru_cache(maxsize=1 << 16)
+def _lemma_is_lower(word: str) -> bool:
+    """German nouns keep their capital in the lemma; ``Erst``, ``Als``, ``Offiziell`` lose it."""
+    return simplemma.lemmatize(word, lang="de")[:1].islower()
+
+
+def is_function_word(an: Analysis, j: int) -> bool:
+    """A capitalised word that is no noun and opens no noun phrase: a sentence-initial adverb or
+    conjunction (``Erst vor zwei Tagen ...``, ``Als X sagte ...``), not a determiner or quantifier
+    (``Mehrere Experten``)."""
+    tok, t = an.tokens[j], tables()
+    low = tok.lower
+    if an.lang != "de" or not is_cap(tok) or low in t["determiners"] or low in t["quantifiers"]:
+        return False
+    if low in t["not_subjects"] or low in t["prepositions"]:
+        return True
+    nxt = an.tokens[j + 1] if j + 1 < len(an.tokens) else None
+    if _adj_word(low) and is_cap(nxt):
+        return False  # "Zahlreiche Experten"
+    if not _lemma_is_lower(tok.text):
+        return False
+    # a name that looks like a word ("Gall", lemma "gallen") keeps its capital inside sentences too
+    return re.search(rf"[a-zäöüß,] {re.escape(tok.text)}\b", an.text) is None
+
+
+def _age_adj(toks: list[Token], j: int, end: int) -> bool:
+    """``85-jährige``, ``23-jährigen``: a number joined to an adjective by a hyphen."""
+    return (
+        j + 2 < end
+        and toks[j].kind == "num"
+        and toks[j + 1].text == "-"
+        and toks[j + 1].start == toks[j].end
+        and toks[j + 2].start == toks[j + 1].end
+        and is_adj(toks[j + 2])
+    )
+
+
+def _initial(toks: list[Token], j: int, end: int) -> bool:
+    """``Jürgen R. Thumann``, ``Prof. Dr. Beckmann``: an initial or title with its full stop, then a name."""
+    return (
+        j + 2 < end
+        and (len(toks[j].text) <= 2 or toks[j].lower in tables()["name_abbreviations"])
+        and toks[j + 1].text == "."
+        and toks[j + 1].start == toks[j].end
+        and is_cap(toks[j + 2])
+    )
+
+
+def _truncated(toks: list[Token], j: int, end: int) -> bool:
+    """``Such- und Rettungsagentur``: a compound cut short before a conjunction, the full noun after it."""
+    return (
+        j + 3 < end
+        and toks[j + 1].text == "-"
+        and toks[j + 1].start == toks[j].end
+        and toks[j + 2].lower in COORD
+        and is_cap(toks[j + 3])
+    )
+
+
+def _noun_text(an: Analysis, tok: Token) -> str:
+    """A name part as written, with the full stop of an initial (``R.``)."""
+    initial = len(tok.text) <= 2 or tok.lower in tables()["name_abbreviations"]
+    end = tok.end + 1 if initial and an.text[tok.end : tok.end + 1] == "." else tok.end
+    return an.text[tok.start : end]
 
 
 def is_cap(tok: Token | None) -> bool:
@@ -322,7 +397,12 @@ def phrase_after(an: Analysis, i: int, end: int, genitive: bool = True) -> Phras
         j += 1
     adjs: list[Token] = []
     coord: list[list[Token]] = []
-    while j < end and (is_adj(toks[j]) or toks[j].lower in ("auch",)):
+    if det is not None:  # "die in New York City geborene Lopez": an attribute with its own phrase
+        j = _past_attribute(an, j, end)
+    while j < end and (is_adj(toks[j]) or toks[j].lower in ("auch",) or _age_adj(toks, j, end)):
+        if _age_adj(toks, j, end):  # "der 85-jährige Joseph Ratzinger": part of the mention, not of the name
+            j += 3
+            continue
         if toks[j].lower != "auch":
             adjs.append(toks[j])
         j += 1
@@ -336,12 +416,24 @@ def phrase_after(an: Analysis, i: int, end: int, genitive: bool = True) -> Phras
                 adjs = []
                 j = k
     nouns: list[Token] = []
-    while j < end and is_cap(toks[j]) and (not nouns or toks[j].start - toks[j - 1].end <= 1):
-        if nouns and toks[j].lower in t["determiners"]:
+    # inside a name in quotation marks: "die „Bild“-Zeitung", "das „National Hurricane Centre“"
+    quoted = False
+    while j < end:
+        if not quoted and _enclosed(an, j, end) is not None and toks[j].text != "(":
+            quoted = True
+            j += 1
+            continue
+        if quoted and nouns and toks[j].text in NAME_CLOSERS:
+            quoted = False
+            j += 2 if j + 2 < end and toks[j + 1].text == "-" and toks[j + 2].start == toks[j + 1].end else 1
+            continue
+        if not (is_cap(toks[j]) and (not nouns or toks[j].start - toks[j - 1].end <= 1)):
+            break
+        if nouns and toks[j].lower in t["determiners"] and not _initial(toks, j, end):
             break
         nouns.append(toks[j])
-        j += 1
-    if not nouns:
+        j += 2 if _initial(toks, j, end) else 4 if _truncated(toks, j, end) else 1
+    if not nouns or quoted:
         return None
     ph = Phrase(i, j - 1, det, adjs, nouns, None, coord)
     head = nouns[-1].lower
@@ -396,6 +488,82 @@ def _merge(phs: list[Phrase]) -> Phrase:
     return Phrase(first.first, last.last, last.det, last.adjs, last.nouns, last.genitive, first.coord_adjs)
 
 
+def mention_end(an: Analysis, first: int, last: int, limit: int) -> int:
+    """Last token of the whole mention that starts with the phrase [first, last], as a quotation corpus
+    marks a speaker: with attributes (``vom Zentralrat der Juden``, ``in Flensburg``), names in quotation
+    marks or brackets (``die Zeitung „Yemen Observer“``, ``(SPD)``), appositions between commas
+    (``Tegaye Mununhe, der Polizeichef der Region,``) and coordinated names; never past ``limit``."""
+    toks, t = an.tokens, tables()
+    j = last
+    while j + 1 < limit:
+        k = j + 1
+        low = toks[k].lower
+        nxt = _enclosed(an, k, limit)
+        if nxt is not None:
+            j = nxt
+            continue
+        if low in t["mention_links"] or (low in t["mention_place_links"] and is_cap(_tok(an, k + 1, limit))):
+            ph = phrase_after(an, k + 1, limit)
+            if ph is None or toks[ph.first].lower in t["pronouns_person"]:
+                break
+            j = ph.last
+            continue
+        if low in COORD and low != "oder":
+            ph = _np_or_pronoun(an, k + 1, limit)
+            if ph is None or not _ends_mention(an, mention_end(an, ph.first, ph.last, limit) + 1, limit):
+                break
+            j = ph.last
+            continue
+        if low == "," and k + 1 < limit:
+            ph = _np_or_pronoun(an, k + 1, limit)
+            if ph is None or toks[ph.first].lower in t["pronouns_person"] | t["pronouns_other"]:
+                break
+            tail = mention_end(an, ph.first, ph.last, limit)
+            if not _ends_mention(an, tail + 1, limit):
+                break
+            j = tail
+            continue
+        break
+    return j
+
+
+def _past_attribute(an: Analysis, j: int, end: int) -> int:
+    """Index of the participle that closes an extended attribute starting at j (``von der Regierung
+    eingesetzte``), or j when there is none."""
+    toks = an.tokens
+    if j >= end or toks[j].lower not in tables()["prepositions"]:
+        return j
+    for k in range(j + 1, min(end - 1, j + 8)):
+        if toks[k].kind == "punct":
+            return j
+        if is_adj(toks[k]) and is_cap(toks[k + 1]) and k > j + 1:
+            return k
+    return j
+
+
+def _tok(an: Analysis, k: int, limit: int) -> Token | None:
+    return an.tokens[k] if k < limit else None
+
+
+def _enclosed(an: Analysis, k: int, limit: int) -> int | None:
+    """Index of the mark closing the short bracketed or quoted name that opens at k, if any."""
+    toks = an.tokens
+    if toks[k].text not in NAME_OPENERS:
+        return None
+    closers = {"(": ")", "''": "''", '"': '"', "«": "»", "»": "«"}.get(toks[k].text, "“”")
+    for m in range(k + 1, min(limit, k + 9)):
+        if toks[m].text in closers:
+            return m if m > k + 1 and (toks[k].text == "(" or is_cap(toks[k + 1])) else None
+        if toks[m].text in ".!?;:" or (toks[k].text != "(" and toks[m].text == ","):
+            return None
+    return None
+
+
+def _ends_mention(an: Analysis, k: int, limit: int) -> bool:
+    """An apposition or conjunct is part of the mention only when the mention ends right after it."""
+    return k >= limit or an.tokens[k].text in ",:.!?;)–"
+
+
 # --- base forms -------------------------------------------------------------------------------------------
 
 
@@ -439,14 +607,14 @@ def phrase_text(an: Analysis, ph: Phrase) -> list[str]:
     if ent:
         return [resolve_name(an, ent, head.start)]
     if len(ph.nouns) >= 2 and _is_title(ph.nouns[0].text) and not ph.genitive:
-        name = " ".join(n.text for n in ph.nouns[1:])
+        name = " ".join(_noun_text(an, n) for n in ph.nouns[1:])
         return [resolve_name(an, name, head.start)]
     if not ph.adjs and not ph.coord_adjs and not ph.det and len(ph.nouns) == 1 and not ph.genitive:
         word = head.text
         resolved = resolve_name(an, word, head.start)
         if resolved != word:
             return [resolved]
-        if word.endswith("s") and len(word) > 4 and word[:-1] in an.text:  # "Südkoreas" -> "Südkorea"
+        if word.endswith("s") and len(word) > 4 and _as_word(an, word[:-1]):  # "Südkoreas" -> "Südkorea"
             return (
                 [word]
                 if head.lower in t["carrier_nouns"]
@@ -455,7 +623,7 @@ def phrase_text(an: Analysis, ph: Phrase) -> list[str]:
                 else [word]
             )
     plural = ph.det in ("den",) or (ph.det is None and any(a.text.endswith("en") for a in ph.adjs))
-    nouns = [n.text for n in ph.nouns]
+    nouns = [_noun_text(an, n) for n in ph.nouns]
     nouns[-1] = _noun_base(nouns[-1], ph.det)
     gender = _gender(nouns[-1])
     groups = [*ph.coord_adjs, ph.adjs] if ph.coord_adjs else [ph.adjs]
@@ -469,6 +637,11 @@ def phrase_text(an: Analysis, ph: Phrase) -> list[str]:
             words.append(an.text[an.tokens[ph.genitive.first].start : an.tokens[ph.genitive.last].end])
         out.append(" ".join(words))
     return out
+
+
+def _as_word(an: Analysis, word: str) -> bool:
+    """``Südkorea`` stands alone somewhere in the text (``Paris`` holds ``Pari`` only inside a word)."""
+    return re.search(rf"(?<!\w){re.escape(word)}(?!\w)", an.text) is not None
 
 
 def _entity_in(an: Analysis, ph: Phrase) -> str | None:
@@ -526,9 +699,17 @@ def clause_bounds(
     while a > first and an.tokens[a - 1].text not in marks:
         a -= 1
     b = i
-    while b < end and an.tokens[b].text not in marks and an.tokens[b].text not in ".!?":
+    while b < end and an.tokens[b].text not in marks and not _full_stop(an.tokens, b):
         b += 1
     return a, b
+
+
+def _full_stop(toks: list[Token], k: int) -> bool:
+    """Sentence-final punctuation, not the full stop of an initial or title (``R.``, ``Dr.``)."""
+    if toks[k].text not in ".!?":
+        return False
+    inside = 0 < k < len(toks) - 1 and toks[k - 1].end == toks[k].start and toks[k].end == toks[k + 1].start
+    return not (toks[k].text == "." and k > 0 and (inside or _initial(toks, k - 1, len(toks))))
 
 
 def sentence_attributions(an: Analysis, si: int, ctx: SpeakerMemory) -> list[Attribution]:
@@ -556,7 +737,13 @@ def sentence_attributions(an: Analysis, si: int, ctx: SpeakerMemory) -> list[Att
             att = _prep(an, i, i + n_berufung, end, an.text[tok.start : toks[i + n_berufung - 1].end])
         elif low in t["postpositions"]:
             att = _postposition(an, i, first)
-        elif tok.kind == "word" and low in speech_verbs() and (tok.text[:1].islower() or i == first):
+        elif (
+            tok.kind == "word"
+            and low in speech_verbs()
+            and (
+                tok.text[:1].islower() or (i == first and _lemma_is_lower(tok.text))
+            )  # not "Berichten zufolge"
+        ):
             att = _speech(an, i, first, end, ctx)
         if att is not None:
             out.append(att)
@@ -677,7 +864,7 @@ def _so(an: Analysis, i: int, end: int) -> Attribution | None:
         toks[i].start,
         toks[ph.last].end,
         phrase_text(an, ph),
-        (toks[ph.first].start, toks[ph.last].end),
+        (toks[ph.first].start, toks[mention_end(an, ph.first, ph.last, end)].end),
         "strong",
         toks[i].start,
         True,
@@ -692,14 +879,14 @@ def _prep(an: Analysis, i: int, j: int, end: int, cue: str) -> Attribution | Non
     for ph in phs:
         if not is_source_less(ph):
             sources.extend(phrase_text(an, ph))
-    last = phs[-1].last
+    last = mention_end(an, phs[0].first, phs[-1].last, end)
     att = Attribution(
         "prep",
         cue,
         an.tokens[i].start,
         an.tokens[last].end,
         sources,
-        (an.tokens[phs[0].first].start, an.tokens[phs[0].last].end),
+        (an.tokens[phs[0].first].start, an.tokens[last].end),
         "strong" if sources else "weak",
     )
     _relative_chain(an, att, last + 1, end)
@@ -732,11 +919,12 @@ def _nach(an: Analysis, i: int, end: int) -> Attribution | None:
         sources = [
             s for p in phrases_coordinated(an, j, end) if not is_source_less(p) for s in phrase_text(an, p)
         ]
-    span = (toks[ph.first if possessor is None else j - 1].start, toks[ph.last].end)
+    last = mention_end(an, ph.first, ph.last, end)
+    span = (toks[ph.first if possessor is None else j - 1].start, toks[last].end)
     att = Attribution(
-        "prep", cue, toks[i].start, toks[ph.last].end, sources, span, "strong" if sources else "weak"
+        "prep", cue, toks[i].start, toks[last].end, sources, span, "strong" if sources else "weak"
     )
-    _relative_chain(an, att, ph.last + 1, end)
+    _relative_chain(an, att, last + 1, end)
     return att
 
 
@@ -779,8 +967,10 @@ def _speech(an: Analysis, i: int, first: int, end: int, ctx: SpeakerMemory) -> A
     toks, t = an.tokens, tables()
     low = toks[i].lower
     readings = speech_verbs()[low]
-    a, b = clause_bounds(an, i, first, end, CLAUSE_COMMAS)
+    a, b = _clause_start(an, i, first), _clause_end(an, i, end)
     clause_words = {toks[k].lower for k in range(i + 1, b)}
+    if b < end and end - 2 > i and not _full_stop(toks, b):  # "teilte X, Direktor der Y, mit.": the particle
+        clause_words.add(toks[end - 2].lower if toks[end - 1].text in ".!?" else toks[end - 1].lower)
     last_word = toks[b - 1].lower if b - 1 > i else ""
     verb: Verb | None = None
     for r in readings:
@@ -793,17 +983,30 @@ def _speech(an: Analysis, i: int, first: int, end: int, ctx: SpeakerMemory) -> A
         (i + 1 < end and toks[i + 1].lower == "es") or toks[i - 1].lower == "es"
     ):
         return None
-    subject = _heisst_es_source(an, i, b) if verb.lemma == "heißen" else _subject(an, i, a, b, end)
-    apposition = False
+    subject = (
+        _heisst_es_source(an, i, b) if verb.lemma == "heißen" else _subject(an, i, a, b, first, verb.lemma)
+    )
+    apposition = subject is not None and subject.first < a  # "Lee, Chef der X, sagte ..."
     if subject is None and a == i and i + 1 < end and toks[i + 1].text in ",:" and a - 1 > first:
         # "Sergei Voznyak, Sprecher des Teams, sagte, ...": the subject opens the sentence
         subject = first_subject(an, first, a - 1)
+        if subject is not None and mention_end(an, subject.first, subject.last, i) < a - 2:
+            subject = None  # something other than an apposition stands between subject and verb
         apposition = subject is not None
     sources: list[str] = []
     span: tuple[int, int] | None = None
-    if subject is not None:
-        last = a - 2 if apposition else subject.last  # the apposition belongs to the mention
-        span = (toks[subject.first].start, toks[last].end)
+    relative = _relative_subject(an, a, i, first)
+    if (
+        relative is not None
+    ):  # "Ägypten, das vorschlug, ...": the pronoun is the mention, its antecedent the source
+        span = (toks[a].start, toks[a].end)
+        sources = phrase_text(an, relative)
+    elif subject is not None:
+        last = mention_end(an, subject.first, subject.last, i if subject.first < i else end)
+        begin = subject.first
+        if verb.lemma == "heißen" and toks[begin - 1].lower in t["heisst_es_prepositions"]:
+            begin -= 1  # "Aus Paris hieß es": the corpus marks the source with its preposition
+        span = (toks[begin].start, toks[last].end)
         head = subject.nouns[-1].lower
         if (
             len(subject.nouns) == 1
@@ -814,11 +1017,72 @@ def _speech(an: Analysis, i: int, first: int, end: int, ctx: SpeakerMemory) -> A
             sources = [person] if person else [subject.nouns[-1].text]
         else:
             sources = phrase_text(an, subject)
-    verb_first = a == i and a > first and toks[a - 1].text in ",:" and not apposition
+    verb_final = i + 1 < end and toks[i + 1].text in ",:"  # "..., Larry A. Silverstein, zugesagt, ..."
+    verb_first = a == i and a > first and toks[a - 1].text in ",:" and not apposition and not verb_final
     cue = toks[i].text if verb.particle is None else f"{toks[i].text} {verb.particle}"
-    return Attribution(
-        "speech", cue, toks[i].start, toks[i].end, sources, span, verb.strength, toks[a].start, verb_first
+    # a passive cue names no speaker unless its agent is the subject found ("wurde von X kritisiert")
+    passive = any(toks[k].lower in t["passive_auxiliaries"] for k in range(a, b)) and not (
+        subject is not None and subject.first > 0 and toks[subject.first - 1].lower in ("von", "vom")
     )
+    return Attribution(
+        "speech",
+        cue,
+        toks[i].start,
+        toks[i].end,
+        sources,
+        span,
+        verb.strength,
+        toks[a].start,
+        verb_first,
+        verb.lemma,
+        passive,
+    )
+
+
+def _relative_subject(an: Analysis, a: int, i: int, first: int) -> Phrase | None:
+    """The antecedent when the cue's clause is a relative clause whose pronoun is its subject
+    (``Ägypten, das vorschlug, ...``, ``ein Sprecher, der sagte, ...``)."""
+    toks, t = an.tokens, tables()
+    if not (first < a < i and toks[a - 1].text == "," and toks[a].lower in t["relative_pronouns"]):
+        return None
+    if any(toks[k].lower in t["relative_pronouns"] | t["determiners"] for k in range(a + 1, i)):
+        return None  # "der den Minister ... bat": the pronoun may be an object; keep it simple
+    return phrase_before(an, a - 1, first)
+
+
+def _clause_start(an: Analysis, i: int, first: int) -> int:
+    """First token of the clause holding token i; a short bracket (``Westerwelle (FDP) sagte``) is none."""
+    toks = an.tokens
+    a = i
+    while a > first:
+        prev = toks[a - 1].text
+        if prev == ")":
+            o = a - 2
+            while o > max(first, a - 12) and toks[o].text != "(":
+                o -= 1
+            if toks[o].text == "(":
+                a = o
+                continue
+        if prev in CLAUSE_COMMAS or _full_stop(toks, a - 1):
+            break
+        a -= 1
+    return a
+
+
+def _clause_end(an: Analysis, i: int, end: int) -> int:
+    """End (exclusive) of the clause holding token i, reading over short brackets like ``(CDU)``."""
+    toks = an.tokens
+    b = i
+    while b < end and not _full_stop(toks, b):
+        if toks[b].text == "(":
+            c = next((k for k in range(b + 1, min(end, b + 12)) if toks[k].text == ")"), None)
+            if c is not None:
+                b = c + 1
+                continue
+        if toks[b].text in CLAUSE_COMMAS:
+            break
+        b += 1
+    return b
 
 
 def _heisst_es_source(an: Analysis, i: int, b: int) -> Phrase | None:
@@ -827,7 +1091,7 @@ def _heisst_es_source(an: Analysis, i: int, b: int) -> Phrase | None:
     j = i + 1
     while j < b and toks[j].lower in ("es", "weiter", "dazu", "zudem", "auch", "am", "nun"):
         j += 1
-    while j < b and toks[j].lower in ("in", "aus", "von", "im", "vom", "seitens", "bei"):
+    while j < b and toks[j].lower in tables()["heisst_es_prepositions"]:
         j += 1
         ph = phrase_after(an, j, b)
         if ph is not None:
@@ -835,38 +1099,74 @@ def _heisst_es_source(an: Analysis, i: int, b: int) -> Phrase | None:
     a = i  # "In dem Antrag heißt es"
     while a > 0 and toks[a - 1].text not in CLAUSE_COMMAS and toks[a - 1].text not in ".!?":
         a -= 1
-    if a < i and toks[a].lower in ("in", "im", "aus"):
+    if a < i and toks[a].lower in tables()["heisst_es_prepositions"]:
         return phrase_after(an, a + 1, i)
     return None
 
 
-def _subject(an: Analysis, i: int, a: int, b: int, end: int) -> Phrase | None:
-    """Subject of the speech verb at i in clause [a, b): after the verb when inverted, else before it."""
+def _subject(an: Analysis, i: int, a: int, b: int, first: int, lemma: str) -> Phrase | None:
+    """Subject of the speech verb at i in clause [a, b) by German word order: the Vorfeld before the
+    finite verb (``Lee sagte``, ``Lee hat ... gesagt``, ``Lee, Chef der X, sagte``), else the Mittelfeld
+    right after it (``sagte Lee``, ``hatte der Investor ... zugesagt``); a subject pronoun right after the
+    finite verb wins over a Vorfeld object (``Der Politik schlug er vor``). In a subordinate clause the
+    subject follows the conjunction; a passive cue's speaker is its ``von`` agent (``wird von X kritisiert``),
+    except for cited speech (``X wird von Y zitiert``)."""
     toks, t = an.tokens, tables()
-    if a < i and toks[a].lower in ("wie", "as"):
-        return phrase_after(an, a + 1, i)
-    if a < i:
-        ph = _np_or_pronoun(an, a, i)
-        if ph is not None and ph.last == i - 1 and toks[a].lower not in t["prepositions"]:
-            return ph  # SVO: "Lee sagte", "Südkorea bezeichnete ..."
-    j = i + 1
-    while j < b and toks[j].lower in (
-        "sich",
-        "nun",
-        "dann",
-        "zudem",
-        "auch",
-        "aber",
-        "jedoch",
-        "weiter",
-        "noch",
-    ):
-        j += 1
-    if j < b:
-        ph = _np_or_pronoun(an, j, b)
+    opener = frame_opener(an, a, i)
+    if opener is not None and toks[opener].lower != "so":
+        return phrase_after(an, opener + 1, i)
+    if a + 1 < i and toks[a].lower in t["subordinators"]:  # "indem er sagte", "weil die Polizei mitteilte"
+        return _np_or_pronoun(an, a + 1, i)
+    agent = _passive_agent(an, a, i, b) if lemma not in t["cited_verbs"] else None
+    if agent is not None:  # "wird von der „Netzeitung“ zitiert": the agent speaks
+        return agent
+    fin = next((k for k in range(a, i) if toks[k].lower in t["finite_auxiliaries"]), i)
+    mittel = _skip_adverbs(an, fin + 1, b if fin == i else i)
+    pronoun = mittel < b and toks[mittel].lower in t["subject_pronouns"]
+    if not pronoun:
+        for start in (a, first) if a > first and toks[a - 1].text == "," else (a,):
+            ph = _np_or_pronoun(an, start, fin) if start < fin else None
+            if (
+                ph is not None
+                and mention_end(an, ph.first, ph.last, fin) >= fin - 1 - (start < a)
+                and toks[start].lower not in t["prepositions"]
+            ):
+                return ph  # "Lee sagte", "Lee, Chef der X, sagte", "Südkorea hat ... bezeichnet"
+    if mittel < (b if fin == i else i):
+        ph = _np_or_pronoun(an, mittel, b if fin == i else i)
         if ph is not None:
             return ph
     return first_subject(an, a, i)
+
+
+def frame_opener(an: Analysis, a: int, i: int) -> int | None:
+    """Index of ``wie``/``so`` opening the cue's clause [a, i] (``denn wie X berichtete``, ``so betont X``):
+    the clause is a frame around the statement, not the statement."""
+    toks, t = an.tokens, tables()
+    k = a + 1 if a < i and toks[a].lower in COORD | t["frame_conjunctions"] else a
+    if k < i and toks[k].lower in ("wie", "as"):
+        return k
+    if k == i - 1 and toks[k].lower == "so" and k > 0 and toks[k - 1].text in ",–-":
+        return k
+    return None
+
+
+def _passive_agent(an: Analysis, a: int, i: int, b: int) -> Phrase | None:
+    toks, t = an.tokens, tables()
+    if not any(toks[k].lower in t["passive_auxiliaries"] for k in range(a, b)):
+        return None
+    for k in range(a, b):
+        if toks[k].lower in ("von", "vom") and k != i:
+            ph = phrase_after(an, k + 1, b)
+            if ph is not None:
+                return ph
+    return None
+
+
+def _skip_adverbs(an: Analysis, j: int, b: int) -> int:
+    while j < b and an.tokens[j].lower in tables()["mittelfeld_adverbs"]:
+        j += 1
+    return j
 
 
 def first_subject(an: Analysis, a: int, i: int) -> Phrase | None:
@@ -877,6 +1177,9 @@ def first_subject(an: Analysis, a: int, i: int) -> Phrase | None:
         low = toks[k].lower
         if low in t["prepositions"] or low in t["oblique_determiners"]:
             ph = phrase_after(an, k + 1 if low in t["prepositions"] else k, i, genitive=False)
+            if ph is None and low in t["prepositions"]:  # "vor zwei Tagen": the object after a numeral
+                nxt = next((m for m in range(k + 1, min(i, k + 4)) if is_cap(toks[m])), None)
+                ph = phrase_after(an, nxt, i, genitive=False) if nxt is not None else None
             k = ph.last + 1 if ph is not None else k + 1
             continue
         ph = _np_or_pronoun(an, k, i)
@@ -905,6 +1208,7 @@ def _np_or_pronoun(an: Analysis, j: int, b: int) -> Phrase | None:
         tok.lower in t["oblique_determiners"]
         or tok.lower in t["prepositions"]
         or tok.lower in t["not_subjects"]
+        or is_function_word(an, j)
     ):
         return None
     return phrase_after(an, j, b)

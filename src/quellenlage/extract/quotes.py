@@ -6,16 +6,26 @@ or term). The speaker comes from the nearest speech verb before the quote in its
 else from a prepositional cue (``laut X``, ``nach Einschätzung des X``), else from the sentence before when
 it ends in a colon, else from the quote just before (quotes running across sentences). Reported speech is
 the clause a speech verb introduces (``erklärte, ... werde ...``) or closes (``..., teilte X mit``).
+
+The corpus scope (``sourced``, the conventions of the German News Quotation Attribution corpus) adds:
+statements under a source cue (``laut X``, ``nach Angaben des X``) or around a ``so``/``wie`` frame
+(``Tatsächlich, so betont die Polizei, ist ...``); the speech act itself when a speech verb has no clause
+(``Die Polizei warnte vor Glätte.``, "Reported"); reported clauses with a partial quote nested inside; and
+sentences in Konjunktiv I that continue an account up to ``account_gap`` sentences later. Speaker mentions
+are the whole noun phrase the corpus marks (``Der 85-jährige Joseph Ratzinger``, ``Tegaye Mununhe, der
+Polizeichef der Region``); speaker names stay canonical.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from spacy.tokens import Doc
 
 from quellenlage.extract.attribution import (
     CLAUSE_COMMAS,
+    SEPARABLE,
     Analysis,
     Attribution,
     SpeakerMemory,
@@ -23,6 +33,7 @@ from quellenlage.extract.attribution import (
     analyse,
     clause_bounds,
     first_subject,
+    frame_opener,
     konjunktiv,
     quoted_spans,
     speaker_of,
@@ -35,6 +46,7 @@ __all__ = ["QuoteMatch", "find_quote_matches", "find_quotes", "quoted_spans"]
 from quellenlage.rules import read_json
 
 SPEECH_COMPLEMENTS = frozenset({"dass", "daß", "ob", "that", "whether"})
+ZU_PARTICLES = SEPARABLE | {"her", "hin", "dar", "weg", "zurück"}  # "herzustellen", "darzulegen"
 
 
 @dataclass(slots=True)
@@ -50,11 +62,14 @@ class QuoteMatch:
 @dataclass(frozen=True, slots=True)
 class _Rules:
     max_short_words: int
+    not_accounts: frozenset[str]
+    account_gap: int
 
 
+@cache
 def _rules() -> _Rules:
     raw = read_json("quotes_rules.json")
-    return _Rules(int(raw["max_short_words"]))
+    return _Rules(int(raw["max_short_words"]), frozenset(raw["not_accounts"]), int(raw["account_gap"]))
 
 
 def find_quotes(article_id: str, text: str, doc: Doc) -> list[Quote]:
@@ -73,7 +88,7 @@ def find_quote_matches(article_id: str, text: str, doc: Doc, sourced: bool = Fal
     spans = an.quoted
     if spans:
         sentence_atts = [[a for a in atts if not _inside(a.cue_start, spans)] for atts in sentence_atts]
-    direct = _direct(article_id, an, sentence_atts, spans, memory)
+    direct = _direct(article_id, an, sentence_atts, spans, memory, sourced)
     reported = _reported(article_id, an, sentence_atts, [m.quote for m in direct], sourced)
     if sourced:
         reported += _continued(article_id, an, sentence_atts, direct + reported)
@@ -94,6 +109,7 @@ def _direct(
     sentence_atts: list[list[Attribution]],
     spans: list[tuple[int, int]],
     memory: SpeakerMemory,
+    sourced: bool,
 ) -> list[QuoteMatch]:
     rules = _rules()
     out: list[QuoteMatch] = []
@@ -105,7 +121,8 @@ def _direct(
         speech = [a for a in atts if a.kind == "speech"]
         short = len(an.text[qs:qe].split()) <= rules.max_short_words
         strong = [a for a in atts if a.strength == "strong"]
-        if (short and not strong) or _is_name(an, qs, qe):
+        # a short quote needs a speech cue; the corpus scope also takes one under any source cue
+        if (short and not (strong or (sourced and atts))) or _is_name(an, qs, qe):
             continue
         chosen = _choose(atts, qs, qe)
         if chosen is None:
@@ -193,10 +210,17 @@ def _reported(
     out: list[QuoteMatch] = []
     for si, atts in enumerate(sentence_atts):
         first, end = an.sentences[si]
+        before = len(out)
         speech = [a for a in atts if a.kind == "speech" and (a.strength == "strong" or sourced)]
         for k, att in enumerate(speech):
+            framed = _framed(article_id, an, att, first, end) if sourced else None
+            if framed is not None:
+                fspan = (framed.quote.start, framed.quote.end)
+                if not _blocked(fspan, direct, sourced) and not any(_overlaps(fspan, m.quote) for m in out):
+                    out.append(framed)
+                continue
             span = _reported_span(an, att, speech[:k], speech[k + 1 :], first, end, sourced)
-            if span is None or _has_direct(span, direct) or any(_overlaps(span, m.quote) for m in out):
+            if span is None or _blocked(span, direct, sourced) or any(_overlaps(span, m.quote) for m in out):
                 continue
             if not sourced and _is_claim(an, span, atts):
                 continue
@@ -209,20 +233,38 @@ def _reported(
             prev_first, prev_end = an.sentences[si - 1]
             match = _sentence_quote(article_id, an, prev_first, prev_end, speech[0], None)
             span = (match.quote.start, match.quote.end)
-            if not _has_direct(span, direct) and not any(_overlaps(span, m.quote) for m in out):
+            if not _blocked(span, direct, sourced) and not any(_overlaps(span, m.quote) for m in out):
                 out.append(match)
         preps = [a for a in atts if a.kind == "prep" and (a.sources or sourced)]
-        if speech or not preps:
+        # in the corpus scope a source cue still frames the sentence when no speech verb yielded a clause
+        if (len(out) > before if sourced else speech) or not preps:
             continue
         if sourced or (preps[0].sources and konjunktiv(an, first, end, mood_one_only=True)):
             match = _sentence_quote(
                 article_id, an, first, end, preps[0], (preps[0].cue_start, preps[0].cue_end)
             )
-            if not _has_direct((match.quote.start, match.quote.end), direct) and not any(
+            if not _blocked((match.quote.start, match.quote.end), direct, sourced) and not any(
                 _overlaps((match.quote.start, match.quote.end), m.quote) for m in out
             ):
                 out.append(match)
     return out
+
+
+def _framed(article_id: str, an: Analysis, att: Attribution, first: int, end: int) -> QuoteMatch | None:
+    """``Tatsächlich, so betont die Polizei, ist dies ...``, ``Denn wie X berichtete, leidet ...``: the
+    sentence around a ``so``/``wie`` clause is the statement, the clause its frame."""
+    cue_tok = an.tok_at(att.cue_start)
+    opener = frame_opener(an, an.tok_at(att.clause_start), cue_tok)
+    if opener is None:
+        return None
+    _, b = clause_bounds(an, cue_tok, first, end, CLAUSE_COMMAS)
+    frame_end = an.tokens[b - 1].end
+    if att.source_span is not None:
+        frame_end = max(frame_end, att.source_span[1])
+    frame = (an.tokens[an.tok_at(att.clause_start)].start, frame_end)
+    match = _sentence_quote(article_id, an, first, end, att, frame)
+    outside = an.text[match.quote.start : frame[0]] + an.text[frame[1] : match.quote.end]
+    return match if len(outside.split()) >= 3 else None
 
 
 def _is_claim(an: Analysis, span: tuple[int, int], atts: list[Attribution]) -> bool:
@@ -267,7 +309,11 @@ def _continued(
 ) -> list[QuoteMatch]:
     """Sentences that carry on the previous sentence's account: ``Demnach ...``, Konjunktiv I, ``soll``."""
     toks, t = an.tokens, attribution_tables()
-    quoted = {_sentence_index(an, m.quote.start): m for m in found}
+    quoted = {  # every sentence a found quote touches, to the quote
+        k: m
+        for m in found
+        for k in range(_sentence_index(an, m.quote.start), _sentence_index(an, m.quote.end - 1) + 1)
+    }
     out: list[QuoteMatch] = []
     last: QuoteMatch | None = None
     last_si = -2
@@ -282,20 +328,22 @@ def _continued(
             s, e = toks[first].start, toks[end - 1].end
             quote = Quote(article_id, s, e, an.text[s:e], att.sources[0], att.cue, "reported")
             last, last_si = QuoteMatch(quote, att.source_span, "Reported"), si
+            if not (att.passive or att.lemma in _rules().not_accounts or _points_back(an, att, first)):
+                out.append(last)  # the speech act is itself a quote of the corpus' "Reported" kind
             continue
-        if last is None or atts or last_si != si - 1:
-            last = None
+        gap = si - last_si
+        if last is None or atts or gap > _rules().account_gap:
             continue
         carry = [k for k in range(first, end) if toks[k].lower in t["carry_words"]]
-        mood = konjunktiv(an, first, end) or any(
-            toks[k].lower in t["report_modals"] for k in range(first, end)
+        # next to the account any reporting mood continues it; past a sentence only Konjunktiv I does
+        mood = konjunktiv(an, first, end, mood_one_only=gap > 1) or (
+            gap == 1 and any(toks[k].lower in t["report_modals"] for k in range(first, end))
         )
         if not carry and not mood:
-            last = None
             continue
         s, e = toks[first].start, toks[end - 1].end
         speaker, cue = last.quote.speaker, last.quote.cue
-        if not carry and last.form == "FreeIndirect" and out and out[-1] is last:
+        if not carry and gap == 1 and last.form == "FreeIndirect" and out and out[-1] is last:
             merged = Quote(
                 article_id, last.quote.start, e, an.text[last.quote.start : e], speaker, cue, "reported"
             )
@@ -333,6 +381,9 @@ def _reported_span(
                 start_tok = max(start_tok, k + 1)
         cue_tok = an.tok_at(att.cue_start)
         _, clause_end = clause_bounds(an, cue_tok, first, end, CLAUSE_COMMAS)
+        # ", so Matthias Freude, Präsident des Landesumweltamtes.": the speaker's apposition closes it
+        if att.source_span:
+            clause_end = max(clause_end, an.tok_at(att.source_span[1] - 1) + 1)
         if comma - start_tok < 3 or clause_end < end - 1 or toks[start_tok].lower in ("wie", "as"):
             return None  # the cue must close the sentence
         if not sourced and not konjunktiv(an, start_tok, comma):
@@ -347,9 +398,10 @@ def _reported_span(
     if k >= end or toks[k].text not in ",:":
         return None
     stop = end
-    for nxt in later:
-        if nxt.verb_first:
-            stop = min(stop, an.tok_at(nxt.clause_start) - 1)
+    for nxt in later:  # "..., teilte X mit" or "..., indem er sagte, ...": the next cue's clause is not ours
+        nxt_start = an.tok_at(nxt.clause_start)
+        if nxt.verb_first or toks[nxt_start].lower in attribution_tables()["subordinators"]:
+            stop = min(stop, nxt_start - 1)
     while stop > k + 1 and toks[stop - 1].text in ".!?":
         stop -= 1
     b = k + 1
@@ -358,16 +410,38 @@ def _reported_span(
     opener = toks[b].lower
     wie = toks[a].lower in ("wie", "as") and sourced  # "Wie die Polizei mitteilte, wurden ..."
     complement = (
-        opener in SPEECH_COMPLEMENTS or toks[stop - 2].lower == "zu" or toks[stop - 1].lower.startswith("zu")
+        opener in SPEECH_COMPLEMENTS or toks[stop - 2].lower == "zu" or _zu_infinitive(toks[stop - 1].lower)
     )
     if not (konjunktiv(an, b, stop) or (sourced and (wie or complement))):
         return None
     return toks[b].start, toks[stop - 1].end
 
 
+def _zu_infinitive(word: str) -> bool:
+    """``zuzugehen``, ``einzurichten``, ``abzuschaffen``: an infinitive with ``zu`` (after a particle)."""
+    if not word.endswith("n"):
+        return False
+    return word.startswith("zu") or any(word.startswith(p + "zu") for p in ZU_PARTICLES)
+
+
 def _has_direct(span: tuple[int, int], direct: list[Quote]) -> bool:
     """A reported clause around a direct quote is represented by the quote itself."""
     return any(_overlaps(span, q) for q in direct)
+
+
+def _blocked(span: tuple[int, int], direct: list[Quote], sourced: bool) -> bool:
+    """In the corpus scope a reported clause with a partial quote inside (``Sie sei „vollkommen geschockt“``)
+    is a quote of its own, the partial quote nested in it; the clause that is only the quote is not."""
+    if not sourced:
+        return _has_direct(span, direct)
+    return any(
+        _overlaps(span, q) and not (span[0] <= q.start - 1 and q.end + 1 <= span[1] and _shorter(q, span))
+        for q in direct
+    )
+
+
+def _shorter(q: Quote, span: tuple[int, int]) -> bool:
+    return (q.end - q.start) < 0.8 * (span[1] - span[0])
 
 
 def _overlaps(span: tuple[int, int], q: Quote) -> bool:
