@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from quellenlage.language import NerModelMissingError, analyse, get_nlp, ner_model_available
+from quellenlage.language.names import apply_name_rules
 from quellenlage.model import Article
 
 SENTENCES = [
@@ -72,7 +73,11 @@ def test_english_lemmas_and_sentences() -> None:
     assert len(list(doc.sents)) == 2
 
 
-def test_english_entities_from_gazetteer_and_rules() -> None:
+needs_model = pytest.mark.skipif(not ner_model_available(), reason="German NER model not shipped yet")
+
+
+@needs_model
+def test_english_entities_from_gazetteer_and_model() -> None:
     text = "Russian Foreign Minister Sergei Lavrov met North Korean leader Kim Jong Un in Pyongyang."
     result = analyse([Article(id="a", origin="t", text=text, source=text, language="en")])
     found = {(e.name, e.kind) for e in result.entities}
@@ -87,9 +92,6 @@ def test_missing_model_is_a_clear_error() -> None:
         pytest.skip("the German NER model is present")
     with pytest.raises(NerModelMissingError, match="ner_de"):
         get_nlp("de")
-
-
-needs_model = pytest.mark.skipif(not ner_model_available(), reason="German NER model not shipped yet")
 
 
 @needs_model
@@ -152,3 +154,47 @@ def test_mention_offsets_slice_to_surface(parts: list[tuple[str, str]]) -> None:
     variants = {v for e in result.entities for v in e.variants}
     for m in result.mentions:
         assert text[m.start : m.end] in variants
+
+
+def _with_rules(text: str, ents: list[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Apply the document-level name rules to ``text`` with ``ents`` standing in for the model's output."""
+    doc = get_nlp("de", ner=False)(text)
+    spans = []
+    for name, label in ents:
+        start = text.index(name)
+        span = doc.char_span(start, start + len(name), label=label)
+        assert span is not None
+        spans.append(span)
+    doc.ents = spans
+    return {(e.text, e.label_) for e in apply_name_rules(doc).ents}
+
+
+@pytest.mark.parametrize(
+    ("text", "ents", "expected", "absent"),
+    [
+        ("Die Außenministerin Annalena Baerbock reiste ab.", [], {("Annalena Baerbock", "PER")}, set()),
+        ("Er traf seine Amtskollegin, Choe Son Hui.", [], {("Choe Son Hui", "PER")}, set()),
+        ("Das sagte der Präsident, Europa müsse handeln.", [], set(), {("Europa", "PER")}),
+        ("Das meldete die Nachrichtenagentur KCNA am Montag.", [], {("KCNA", "ORG")}, set()),
+        (
+            "Sergej Lawrow kam an. Dann sprach Lawrow lange. Lawrows Besuch endet.",
+            [("Sergej Lawrow", "PER")],
+            {("Lawrow", "PER"), ("Lawrows", "PER")},
+            set(),
+        ),
+        (
+            "Gestern kam Kim Jong Un an. Machthaber Kim Jong Un lachte.",
+            [("Kim Jong", "PER")],
+            {("Kim Jong Un", "PER")},
+            {("Kim Jong", "PER")},
+        ),
+        ("Er lieferte Kim Waffen. Die Waffen kamen an.", [("Kim Waffen", "PER")], set(), {("Waffen", "PER")}),
+        ("Minister Lawrow sprach. Lawrow ging.", [("Lawrow", "LOC")], {("Lawrow", "LOC")}, set()),
+    ],
+)
+def test_name_rules(
+    text: str, ents: list[tuple[str, str]], expected: set[tuple[str, str]], absent: set[tuple[str, str]]
+) -> None:
+    found = _with_rules(text, ents)
+    assert expected <= found, found
+    assert not absent & found, found

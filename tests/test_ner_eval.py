@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
+import numpy as np
 import pytest
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from quellenlage.eval.ner import bio_spans, evaluate_germeval, parse_germeval, read_germeval, score_spans
+from quellenlage.eval.ner import (
+    bio_spans,
+    evaluate_germeval,
+    format_germeval,
+    parse_germeval,
+    read_germeval,
+    score_spans,
+)
 from quellenlage.models import load_ner
+from quellenlage.models.pieces import PieceVectors, sentencepiece_model_path, sentencepiece_processor
 
 TSV = (
     "#\thttp://de.wikipedia.org/wiki/X\t[2009-08-13]\t\n"
@@ -151,3 +161,42 @@ def test_shipped_model_finds_entities(ner: Language, text: str, entity: str, lab
 
 def test_shipped_model_labels(ner: Language) -> None:
     assert set(ner.get_pipe("ner").labels) == {"PER", "ORG", "LOC", "MISC"}
+
+
+def _piece_vectors(gazetteer: set[str]) -> PieceVectors:
+    """A small table over the real USE SentencePiece model: one random row per piece of a few words."""
+    digest = hashlib.sha256(sentencepiece_model_path().read_bytes()).hexdigest()
+    sp = sentencepiece_processor(digest)
+    ids = np.array(sorted({i for w in ("Berlin", "Lawrow", "Kiew", "reist") for i in sp.encode(w)}))
+    table = np.random.default_rng(0).normal(size=(len(ids), 8)).astype(np.float32)
+    return PieceVectors(piece_ids=ids, table=table, gazetteers=[gazetteer], sp_digest=digest)
+
+
+def test_piece_vectors_cover_unseen_words_and_flag_gazetteer_names() -> None:
+    nlp = spacy.blank("de")
+    nlp.vocab.vectors = _piece_vectors({"Kiew"})
+    doc = nlp("Kiew Lawrows Xyzzy")
+    vectors = nlp.vocab.vectors.get_batch(doc.to_array("ORTH"))
+    assert vectors.shape == (3, 9)
+    assert vectors[:, -1].tolist() == [1.0, 0.0, 0.0]
+    assert np.abs(vectors[1, :8]).sum() > 0  # "Lawrows" was never listed: its pieces still have rows
+    assert np.allclose(nlp.vocab.vectors["Kiew"], vectors[0])
+
+
+def test_piece_vectors_round_trip_through_disk(tmp_path: Path) -> None:
+    vectors = _piece_vectors({"Berlin"})
+    vectors.to_disk(tmp_path)
+    loaded = PieceVectors(strings=spacy.blank("de").vocab.strings).from_disk(tmp_path)
+    assert loaded.shape == vectors.shape and loaded.gazetteers == vectors.gazetteers
+    assert np.allclose(loaded["Berlin reist"], vectors["Berlin reist"], atol=1e-2)  # float16 on disk
+
+
+def test_piece_vectors_refuse_another_sentencepiece_model() -> None:
+    vectors = PieceVectors(piece_ids=np.array([5]), table=np.ones((1, 4)), sp_digest="0" * 64)
+    with pytest.raises(RuntimeError, match="differs from the one"):
+        vectors["Berlin"]
+
+
+def test_format_germeval_round_trips() -> None:
+    sentences = list(parse_germeval(TSV.splitlines()))
+    assert list(parse_germeval(format_germeval(sentences).splitlines())) == sentences

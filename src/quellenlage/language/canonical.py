@@ -109,41 +109,42 @@ def roles_around(span: Span, language: str) -> tuple[str, ...]:
     """Role descriptors right before a name or in an apposition after it ("Außenminister Lawrow")."""
     heads = role_heads(language)
     doc, found = span.doc, []
-    if span.start > 0 and (role := _role_at(doc, span.start - 1, heads)):
+    if span.start > 0 and (role := role_at(doc, span.start - 1, heads)):
         found.append(role)
     if span.end + 1 < len(doc) and doc[span.end].text == ",":
         for i in range(span.end + 1, min(span.end + 6, len(doc))):
             if doc[i].is_punct:
                 break
-            if role := _role_at(doc, i, heads):
+            if role := role_at(doc, i, heads):
                 found.append(role)
                 break
     return tuple(found)
 
 
 @cache
-def _folded(heads: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(fold(head) for head in heads)
+def _head_patterns(heads: tuple[str, ...]) -> tuple[tuple[str, ...], re.Pattern[str]]:
+    """Folded two-word heads, and one pattern for a word ending in a one-word head or its feminine form
+    ("-in"; "Kollege" -> "Kollegin")."""
+    folded = [fold(head) for head in heads]
+    forms = {f for h in folded if " " not in h for f in (h, h + "in", h.removesuffix("e") + "in")}
+    alternation = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)) or "(?!)"
+    return tuple(h for h in folded if " " in h), re.compile(f"(?:{alternation})$")
 
 
-def _role_at(doc: Doc, i: int, heads: tuple[str, ...]) -> str | None:
+def role_at(doc: Doc, i: int, heads: tuple[str, ...]) -> str | None:
+    """The role descriptor at token ``i`` (a role head or a compound ending in one), else None."""
     token = doc[i]
     if not token.is_alpha:
         return None
     word = fold(token.text)
     if len(word) < 4:
         return None
-    pair: str | None = None  # the folded word with the one before, for two-word heads
-    for head_key in _folded(heads):
-        if " " in head_key:
-            if i > 0:
-                pair = pair if pair is not None else fold(f"{doc[i - 1].text} {token.text}")
-                if pair.endswith(head_key):
-                    return f"{doc[i - 1].text} {token.text}"
-            continue
-        if word.endswith((head_key, head_key + "in")):
-            return str(token.text)
-    return None
+    pairs, single = _head_patterns(heads)
+    if pairs and i > 0:
+        pair = fold(f"{doc[i - 1].text} {token.text}")
+        if pair.endswith(pairs):
+            return f"{doc[i - 1].text} {token.text}"
+    return str(token.text) if single.search(word) else None
 
 
 def canonicalise(

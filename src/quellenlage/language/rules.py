@@ -37,9 +37,33 @@ def alias_groups() -> tuple[AliasGroup, ...]:
 
 
 @cache
+def agency_names() -> tuple[str, ...]:
+    """News agencies of ``agencies.tsv`` as written in text: the canonical name, and each variant in upper
+    case and, from four letters on, in title case ("TASS", "Tass", "Associated Press"; not "Ap")."""
+    names: set[str] = set()
+    for cols in read_rows("agencies.tsv"):
+        names.add(cols[0].strip())
+        for variant in (v.strip() for v in (cols[1].split("|") if len(cols) > 1 else ()) if v.strip()):
+            names.add(variant.upper())
+            if len(variant) >= 4:
+                names.add(variant.title())
+    return tuple(sorted(names))
+
+
+@cache
 def role_heads(language: str) -> tuple[str, ...]:
     """Role heads for ``language`` ("de" or "en"), longest first so compounds match their longest head."""
-    name = "roles_en.txt" if language == "en" else "roles_de.txt"
+    return _heads("roles_en.txt" if language == "en" else "roles_de.txt")
+
+
+@cache
+def org_heads(language: str) -> tuple[str, ...]:
+    """Nouns naming a kind of organisation, longest first: ``org_heads_de.txt`` for German; there is no
+    English list yet, so the rule is German only."""
+    return _heads("org_heads_de.txt") if language == "de" else ()
+
+
+def _heads(name: str) -> tuple[str, ...]:
     return tuple(sorted({row[0].strip().lower() for row in read_rows(name)}, key=lambda r: (-len(r), r)))
 
 
@@ -57,23 +81,4 @@ def tokenizer_rules() -> TokenizerRules:
         abbreviations=tuple(a for a in data["abbreviations"] if a.endswith(".")),
         months=frozenset(data["months"]),
         sentence_final=frozenset(data["sentence_final"]),
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class EnglishNameCues:
-    org_heads: frozenset[str]
-    loc_preps: frozenset[str]
-    function_words: frozenset[str]
-    demonym_suffixes: tuple[str, ...]
-
-
-@cache
-def english_name_cues() -> EnglishNameCues:
-    data = read_json("names_en.json")
-    return EnglishNameCues(
-        org_heads=frozenset(data["org_heads"]),
-        loc_preps=frozenset(data["loc_preps"]),
-        function_words=frozenset(data["function_words"]),
-        demonym_suffixes=tuple(data["demonym_suffixes"]),
     )
