@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import random
+import re
+from collections import Counter
+from itertools import pairwise
+
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -9,6 +15,10 @@ from hypothesis import strategies as st
 from quellenlage.model import Article, Claim, PartialDate, ReuseLink
 from quellenlage.reuse import (
     ReuseIndex,
+    ReuseRules,
+    _features,
+    _OnePermutationHash,
+    _Postings,
     find_reuse,
     independent_groups,
     independent_sources,
@@ -180,3 +190,125 @@ def test_link_offsets_lie_within_texts(first: list[str], second: list[str]) -> N
         assert 0 <= link.a_start < link.a_end <= len(a.text)
         assert 0 <= link.b_start < link.b_end <= len(b.text)
         assert 0.0 <= link.similarity <= 1.0
+
+
+@given(st.text(alphabet="aßSİﬁ1_ .!?…\n«»-Éé\U0001d400", max_size=80))
+def test_words_are_regex_words_folded(text: str) -> None:
+    features = _features(text, ReuseRules.load())
+    spans = [m.span() for m in re.finditer(r"\w+", text)]
+    assert list(zip(features.starts.tolist(), features.ends.tolist(), strict=True)) == spans
+    folded = [text[a:b].casefold() for a, b in spans]
+    hashes = features.words.tolist()
+    for i in range(len(spans)):
+        for j in range(i):
+            assert (folded[i] == folded[j]) == (hashes[i] == hashes[j])
+
+
+def test_word_hashes_fold_case_and_sharp_s() -> None:
+    words = _features("Straße STRASSE strasse Strasse Gasse", ReuseRules.load()).words.tolist()
+    assert len(set(words[:4])) == 1 and words[4] != words[0]
+
+
+@pytest.mark.parametrize("flush_at", [5, 64, 1 << 16])
+def test_postings_return_every_posting_across_flushes(flush_at: int) -> None:
+    rng = random.Random(flush_at)
+    pool = [rng.getrandbits(64) for _ in range(300)]
+    postings, expected = _Postings(flush_at), {}
+    for value in range(400):
+        keys = rng.sample(pool, rng.randint(0, 12))
+        postings.add(keys, value)
+        for key in keys:
+            expected.setdefault(key, []).append(value)
+    wanted = pool[:150] + [rng.getrandbits(64) for _ in range(5)]  # some keys never added
+    found = postings.lookup(np.array(wanted, dtype=np.uint64))
+    assert Counter(found.tolist()) == Counter(v for k in wanted for v in expected.get(k, []))
+    rare = postings.lookup(np.array(wanted, dtype=np.uint64), max_df=15)
+    assert Counter(rare.tolist()) == Counter(
+        v for k in wanted if len(expected.get(k, [])) <= 15 for v in expected.get(k, [])
+    )
+
+
+# The splitting rule written plainly, one regex pass over the text, as an oracle for the vectorised one.
+_TOKEN = re.compile(r"\w+|[.!?…]+[\"'»«“”„‘’)\]]*(?=\s+[\"'»«“”„‚‘(\[]?[A-ZÄÖÜ0-9])|\n")
+
+
+def _reference_sentences(text: str) -> list[tuple[int, int]]:
+    abbreviations = ReuseRules.load().abbreviations
+    cuts, previous = [0], ""
+    for match in _TOKEN.finditer(text):
+        token = match.group()
+        if token[0] not in ".!?…\n":
+            previous = token
+            continue
+        initial = len(previous) == 1 or (previous.isdigit() and len(previous) <= 2)
+        if token[0] != "." or not (initial or previous.casefold() in abbreviations):
+            cuts.append(match.end())
+        previous = ""
+    cuts.append(len(text))
+    spans = [
+        (len(text[a:b]) - len(text[a:b].lstrip()) + a, len(text[a:b].rstrip()) + a) for a, b in pairwise(cuts)
+    ]
+    return [(a, b) for a, b in spans if a < b]
+
+
+_PIECES = st.sampled_from(
+    [
+        "Der",
+        "dr",
+        "Dr",
+        "z",
+        "B",
+        "1",
+        "12",
+        "123",
+        "Juli",
+        "ÄRA",
+        "über",
+        " ",
+        "  ",
+        "\n",
+        ".",
+        "...",
+        "!",
+        "?",
+        "…",
+        "«",
+        "»",
+        "„",
+        "“",
+        '"',
+        "(",
+        ")",
+        "ß",
+        "-",
+    ]
+)
+
+
+@given(st.lists(_PIECES, max_size=40).map("".join))
+def test_split_sentences_follows_the_plain_rule(text: str) -> None:
+    assert split_sentences(text) == _reference_sentences(text)
+
+
+def _random_hashes(rng: np.random.Generator, count: int) -> np.ndarray:
+    return rng.integers(0, np.iinfo(np.uint64).max, size=count, dtype=np.uint64, endpoint=True)
+
+
+@pytest.mark.parametrize(("size", "shared"), [(400, 200), (400, 40), (60, 45), (1000, 900)])
+def test_one_permutation_signatures_estimate_jaccard(size: int, shared: int) -> None:
+    rng = np.random.default_rng(size + shared)
+    hasher = _OnePermutationHash(128, np.random.default_rng(1))
+    common = _random_hashes(rng, shared)
+    a = np.sort(np.concatenate([common, _random_hashes(rng, size - shared)]))
+    b = np.sort(np.concatenate([common, _random_hashes(rng, size - shared)]))
+    estimate = np.mean(hasher.signature(a) == hasher.signature(b))
+    assert abs(estimate - shared / (2 * size - shared)) < 0.12
+
+
+def test_one_permutation_signature_fills_empty_slots_from_the_set() -> None:
+    hasher = _OnePermutationHash(128, np.random.default_rng(1))
+    few = np.sort(_random_hashes(np.random.default_rng(3), 5))
+    signature = hasher.signature(few)
+    assert set(signature.tolist()) == {int(x) & 0xFFFFFFFF for x in few.tolist()}
+    with pytest.raises(ValueError):
+        _OnePermutationHash(100, np.random.default_rng(1))

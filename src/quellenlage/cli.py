@@ -29,12 +29,15 @@ from .corpus import Corpus
 from .ingest import ColumnMapping
 from .model import Article, Failure
 from .store import DEFAULT_DB, Store
+from .web.command import serve
 
 app = typer.Typer(help="quellenlage: what is known about a news story, according to whom, since when.")
 console = Console(soft_wrap=True)
 errors = Console(stderr=True, soft_wrap=True)
+app.command()(serve)  # the web app and REST API (quellenlage.web)
 
-DbOption = Annotated[Path, typer.Option("--db", envvar="QUELLENLAGE_DB", help="SQLite file or database URL.")]
+# A string, not a Path: a Path would fold the "//" of a postgresql:// URL.
+DbOption = Annotated[str, typer.Option("--db", envvar="QUELLENLAGE_DB", help="SQLite file or database URL.")]
 Inputs = Annotated[
     list[str],
     typer.Argument(help="Files, folders, globs or URLs (txt, html, rss/atom, warc, jsonl/csv/parquet)."),
@@ -74,7 +77,7 @@ def _reporting(task: pipeline.Progress) -> pipeline.Progress:
 @app.command()
 def ingest(
     inputs: Inputs,
-    db: DbOption = Path(DEFAULT_DB),
+    db: DbOption = DEFAULT_DB,
     columns: MapOption = None,
     delimiter: DelimiterOption = None,
     quotechar: QuoteOption = '"',
@@ -124,7 +127,7 @@ def _exit_for(corpus: Corpus) -> None:
 @app.command()
 def analyze(
     inputs: Inputs,
-    db: DbOption = Path(DEFAULT_DB),
+    db: DbOption = DEFAULT_DB,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the JSON export here.")] = None,
     columns: MapOption = None,
     delimiter: DelimiterOption = None,
@@ -140,14 +143,59 @@ def analyze(
     _exit_for(corpus)
 
 
-def _analyze(inputs: list[str], db: Path, mapping: ColumnMapping) -> Corpus:
+def _analyze(inputs: list[str], db: str, mapping: ColumnMapping) -> Corpus:
     bar, report = _progress_bar("analyze")
     with bar:
         return pipeline.analyze(inputs, db, mapping, progress=report)
 
 
 @app.command()
-def demo(db: DbOption = Path("quellenlage-demo.db")) -> None:
+def batch(
+    inputs: Inputs,
+    out: Annotated[
+        Path, typer.Option("--out", help="Folder for the Parquet tables, export.json, shard state.")
+    ],
+    engine: Annotated[str, typer.Option("--engine", help="local (this process) or ray.")] = "local",
+    address: Annotated[
+        str | None, typer.Option("--address", help="Ray cluster to join (default: start a local one).")
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option("--workers", min=1, help="Ray workers (default: CPUs).")
+    ] = None,
+    columns: MapOption = None,
+    delimiter: DelimiterOption = None,
+    quotechar: QuoteOption = '"',
+) -> None:
+    """Run every stage over sharded inputs (a shard per file), here or on Ray; reruns skip finished shards."""
+    from .scale import ENGINES, run_batch  # Parquet and Ray are needed by this command only
+
+    if engine not in ENGINES:
+        raise typer.BadParameter(f"choose {' or '.join(ENGINES)}", param_hint="--engine")
+    mapping = _mapping(columns, delimiter, quotechar)
+    bar, report = _progress_bar(f"batch ({engine})")
+    with bar:
+        result = run_batch(
+            inputs,
+            out,
+            engine,
+            mapping,
+            address,
+            workers,
+            progress=lambda s: report(s.source, Failure(s.source, s.error) if s.error else None),
+        )
+    skipped = sum(s.skipped for s in result.shards)
+    console.print(
+        f"{len(result.shards)} shard(s): {len(result.shards) - skipped - len(result.errors)} processed, "
+        f"{skipped} done before, {len(result.errors)} failed; {len(result.corpus.articles)} article(s), "
+        f"{len(result.corpus.stories)} stories. Tables and {out / 'export.json'} in {out}."
+    )
+    if result.corpus.failures:
+        errors.print(f"{len(result.corpus.failures)} input(s) failed (see {out / 'failures.parquet'}).")
+        raise typer.Exit(1)
+
+
+@app.command()
+def demo(db: DbOption = "quellenlage-demo.db") -> None:
     """Analyse the bundled sample (a fictional story told by five outlets) and print the result."""
     sample = files("quellenlage").joinpath("sample")
     inputs = sorted(
@@ -158,7 +206,7 @@ def demo(db: DbOption = Path("quellenlage-demo.db")) -> None:
     _exit_for(corpus)
 
 
-def _print_report(corpus: Corpus, db: Path) -> None:
+def _print_report(corpus: Corpus, db: str) -> None:
     """What the stages found, section by section; empty sections are left out."""
     label = {a.id: _label(a) for a in corpus.articles}
     texts = {a.id: a.text for a in corpus.articles}
@@ -244,7 +292,7 @@ def _article_cells(article: Article) -> list[str]:
 
 @app.command("articles")
 def list_articles(
-    db: DbOption = Path(DEFAULT_DB),
+    db: DbOption = DEFAULT_DB,
     limit: Annotated[int, typer.Option(help="How many, newest first.")] = 50,
 ) -> None:
     """List stored articles."""
@@ -259,7 +307,7 @@ def list_articles(
 @app.command()
 def show(
     article_id: Annotated[str, typer.Argument(help="Article id or an unambiguous prefix.")],
-    db: DbOption = Path(DEFAULT_DB),
+    db: DbOption = DEFAULT_DB,
     removed: Annotated[bool, typer.Option("--removed", help="Also list what cleaning cut.")] = False,
 ) -> None:
     """Show one article: metadata and clean text."""
@@ -288,7 +336,7 @@ def show(
 @app.command()
 def search(
     query: Annotated[str, typer.Argument(help="Words to find (all of them).")],
-    db: DbOption = Path(DEFAULT_DB),
+    db: DbOption = DEFAULT_DB,
     limit: Annotated[int, typer.Option(help="At most this many hits.")] = 20,
 ) -> None:
     """Full-text search over stored articles."""
@@ -306,7 +354,7 @@ def search(
 
 @app.command("stories")
 def list_stories(
-    db: DbOption = Path(DEFAULT_DB),
+    db: DbOption = DEFAULT_DB,
     limit: Annotated[int, typer.Option(help="How many, largest first.")] = 30,
 ) -> None:
     """List stored stories: their articles, time span and label."""
@@ -327,7 +375,7 @@ StoryArgument = Annotated[
 ]
 
 
-def _story(db: Path, story_id: str) -> Corpus:
+def _story(db: str, story_id: str) -> Corpus:
     with Store(db) as store:
         try:
             return pipeline.story_corpus(store, story_id)
@@ -339,7 +387,7 @@ def _story(db: Path, story_id: str) -> Corpus:
 @app.command("brief")
 def story_brief(
     story_id: StoryArgument,
-    db: DbOption = Path(DEFAULT_DB),
+    db: DbOption = DEFAULT_DB,
     form: Annotated[str, typer.Option("--format", help="md, html or json.")] = "md",
     out: Annotated[Path | None, typer.Option("--out", help="Write to this file instead of printing.")] = None,
 ) -> None:
@@ -360,7 +408,7 @@ def _json_brief(corpus: Corpus, story_id: str) -> str:
 
 
 @app.command("claims")
-def story_claims(story_id: StoryArgument, db: DbOption = Path(DEFAULT_DB)) -> None:
+def story_claims(story_id: StoryArgument, db: DbOption = DEFAULT_DB) -> None:
     """A story's figures, one row per claim: who reports it, on whose authority, the status of its slot."""
     corpus = _story(db, story_id)
     slot_of = {index: slot for slot in corpus.slots for index in slot.claims}

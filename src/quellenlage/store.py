@@ -1,7 +1,10 @@
-"""Store: one SQLAlchemy schema, embedded SQLite by default (WAL, FTS5 full-text search).
+"""Store: one SQLAlchemy schema, embedded SQLite by default (WAL, FTS5 full-text search),
+PostgreSQL for shared deployments (a `postgresql://` URL; full-text search through its German
+text search configuration). Alembic migrations in `quellenlage/migrations` build the schema on both.
 
 Each document is written in one transaction (raw input, article, search index), so
-a crash mid-batch leaves every earlier document intact and no half-written one.
+a crash mid-batch leaves every earlier document intact and no half-written one. Writers may run
+concurrently: a text stored twice at once is kept once.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
+from importlib.resources import as_file, files
 from pathlib import Path
 from typing import Any
 
@@ -28,10 +32,12 @@ from sqlalchemy import (
     event,
     func,
     insert,
+    inspect,
     select,
     text,
 )
-from sqlalchemy.engine import Connection, Row
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Row, make_url
 
 from .corpus import article_json
 from .model import Article, Failure, PartialDate, RawDocument, Removed
@@ -94,10 +100,11 @@ objects_table = Table(
     Column("id", String(64), primary_key=True),
     Column("data", JSON, nullable=False),
 )
-FTS_DDL = (
-    "CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5("
-    "article_id UNINDEXED, title, text, tokenize='unicode61 remove_diacritics 2')"
-)
+# Full-text search lives beside the shared schema: SQLite's FTS5 table (and its shadow tables), PostgreSQL's
+# generated `articles.search` column and its index. Alembic's schema comparison leaves them out.
+FTS_TABLE = "articles_fts"
+SEARCH_OBJECTS = ("search", "ix_articles_search")
+BASELINE_REVISION = "0001"  # the schema of databases made before migrations existed
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -110,22 +117,46 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def engine_for(db: str | Path) -> Engine:
-    """A database URL as given, or a file path for SQLite."""
-    url = str(db) if "://" in str(db) else f"sqlite:///{Path(db).expanduser()}"
+    """A database URL as given (`postgresql://` through psycopg 3), or a file path for SQLite."""
+    url = make_url(str(db) if "://" in str(db) else f"sqlite:///{Path(db).expanduser()}")
+    if url.drivername == "postgresql":
+        url = url.set(drivername="postgresql+psycopg")
+    if url.get_backend_name() not in ("sqlite", "postgresql"):
+        raise ValueError(f"unsupported database {url.get_backend_name()!r}: use a SQLite file or PostgreSQL")
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
 
 
+def schema_object_included(name: str | None, type_: str, _parents: Any) -> bool:
+    """Alembic's filter: everything but the full-text search objects outside the shared metadata."""
+    fts = type_ == "table" and (name or "").startswith(FTS_TABLE)
+    return not fts and name not in SEARCH_OBJECTS
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest revision; a database made before migrations counts as the baseline."""
+    from alembic import command  # imported here: a slow import that only opening a store needs
+    from alembic.config import Config
+
+    with as_file(files("quellenlage").joinpath("migrations")) as scripts, engine.begin() as conn:
+        if conn.dialect.name == "postgresql":  # one migrating process at a time; the others wait, then skip
+            conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('quellenlage.migrate'))"))
+        config = Config()
+        config.set_main_option("script_location", str(scripts))
+        config.attributes["connection"] = conn
+        tables = set(inspect(conn).get_table_names())
+        if "alembic_version" not in tables and "articles" in tables:
+            command.stamp(config, BASELINE_REVISION)
+        command.upgrade(config, "head")
+
+
 class Store:
     def __init__(self, db: str | Path = DEFAULT_DB) -> None:
         self.engine = engine_for(db)
         self.sqlite = self.engine.dialect.name == "sqlite"
-        metadata.create_all(self.engine)
-        if self.sqlite:
-            with self.engine.begin() as conn:
-                conn.exec_driver_sql(FTS_DDL)
+        migrate(self.engine)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -142,19 +173,22 @@ class Store:
             if conn.scalar(select(articles.c.id).where(articles.c.id == article.id)):
                 return False
             raw_id = _sha256(doc.raw)
-            if not conn.scalar(select(raw_documents.c.id).where(raw_documents.c.id == raw_id)):
-                conn.execute(
-                    insert(raw_documents).values(
-                        id=raw_id, origin=doc.origin, media_type=doc.media_type, raw=doc.raw, added=_now()
-                    )
-                )
-            conn.execute(insert(articles).values(raw_id=raw_id, added=_now(), **article_row(article)))
+            raw = {"id": raw_id, "origin": doc.origin, "media_type": doc.media_type, "raw": doc.raw}
+            self._insert_new(conn, raw_documents, dict(raw, added=_now()))
+            if not self._insert_new(conn, articles, dict(article_row(article), raw_id=raw_id, added=_now())):
+                return False  # a concurrent writer stored the same text first
             if self.sqlite:
                 conn.execute(
                     text("INSERT INTO articles_fts(article_id, title, text) VALUES (:id, :title, :text)"),
                     {"id": article.id, "title": article.title or "", "text": article.text},
                 )
         return True
+
+    def _insert_new(self, conn: Connection, table: Table, row: dict[str, Any]) -> bool:
+        """Insert unless the primary key is taken (also by a concurrent writer); whether it was inserted."""
+        dialect = sqlite if self.sqlite else postgresql
+        statement = dialect.insert(table).values(row).on_conflict_do_nothing()
+        return conn.execute(statement.returning(*table.primary_key.columns)).first() is not None
 
     def add_failure(self, failure: Failure) -> None:
         with self.engine.begin() as conn:
@@ -189,12 +223,12 @@ class Store:
             ]
 
     def search(self, query: str, limit: int = 20) -> list[tuple[Article, str]]:
-        """Full-text search: FTS5 ranking and snippets on SQLite, substring match elsewhere."""
+        """Full-text search for articles holding all the words: FTS5 on SQLite, tsvector on PostgreSQL."""
         terms = [t.replace('"', "") for t in query.split() if t.replace('"', "")]
         if not terms:
             return []
         with self.engine.connect() as conn:
-            hits = list(self._fts(conn, terms, limit) if self.sqlite else self._like(conn, terms, limit))
+            hits = list(self._fts(conn, terms, limit) if self.sqlite else self._tsquery(conn, terms, limit))
             found = {
                 r.id: row_article(r)
                 for r in conn.execute(select(articles).where(articles.c.id.in_([h[0] for h in hits])))
@@ -213,19 +247,29 @@ class Store:
         for article_id, snippet in rows:
             yield str(article_id), str(snippet)
 
-    def _like(self, conn: Connection, terms: list[str], limit: int) -> Iterator[tuple[str, str]]:
-        query = select(articles.c.id, articles.c.text)
-        for term in terms:
-            query = query.where(articles.c.text.icontains(term, autoescape=True))
-        for article_id, body in conn.execute(query.limit(limit)):
-            at = body.lower().find(terms[0].lower())
-            yield article_id, body[max(0, at - 60) : at + 60]
+    def _tsquery(self, conn: Connection, terms: list[str], limit: int) -> Iterator[tuple[str, str]]:
+        """PostgreSQL: German stemming, ranked by cover density; snippets marked like FTS5's."""
+        rows = conn.execute(
+            text(
+                "WITH q AS (SELECT plainto_tsquery('german', :query) AS q), hits AS ("
+                " SELECT id, text, ts_rank_cd(search, q) AS rank FROM articles, q WHERE search @@ q"
+                " ORDER BY rank DESC, id LIMIT :limit)"
+                " SELECT id, ts_headline('german', text, q, 'StartSel=[, StopSel=], MaxWords=24, MinWords=8')"
+                " FROM hits, q ORDER BY rank DESC, id"
+            ),
+            {"query": " ".join(terms), "limit": limit},
+        )
+        for article_id, snippet in rows:
+            yield str(article_id), str(snippet)
 
     def save_annotations(self, kind: str, items: Iterable[tuple[str, int, int, dict[str, Any]]]) -> None:
         """Replace the annotations of one kind for the articles given, in one transaction."""
         rows = [{"article": a, "kind": kind, "start": s, "end": e, "data": d} for a, s, e, d in items]
+        article_ids = sorted({str(r["article"]) for r in rows})
         with self.engine.begin() as conn:
-            for article_id in {r["article"] for r in rows}:
+            if not self.sqlite:  # SQLite has one writer at a time; PostgreSQL writers lock the articles
+                _lock_articles(conn, article_ids)
+            for article_id in article_ids:
                 conn.execute(
                     annotations_table.delete().where(
                         annotations_table.c.article == article_id, annotations_table.c.kind == kind
@@ -235,15 +279,15 @@ class Store:
                 conn.execute(insert(annotations_table), rows)
 
     def save_objects(self, kind: str, items: Sequence[tuple[str, dict[str, Any]]]) -> None:
+        """Insert or replace objects by id (an upsert, so concurrent writers cannot collide)."""
+        if not items:
+            return
+        statement = (sqlite if self.sqlite else postgresql).insert(objects_table)
+        upsert = statement.on_conflict_do_update(
+            index_elements=[objects_table.c.kind, objects_table.c.id], set_={"data": statement.excluded.data}
+        )
         with self.engine.begin() as conn:
-            for object_id, _ in items:
-                conn.execute(
-                    objects_table.delete().where(
-                        objects_table.c.kind == kind, objects_table.c.id == object_id
-                    )
-                )
-            if items:
-                conn.execute(insert(objects_table), [{"kind": kind, "id": i, "data": d} for i, d in items])
+            conn.execute(upsert, [{"kind": kind, "id": i, "data": d} for i, d in items])
 
     def annotations(self, kind: str, article_id: str | None = None) -> list[dict[str, Any]]:
         query = (
@@ -260,6 +304,54 @@ class Store:
                 select(objects_table.c.data).where(objects_table.c.kind == kind).order_by(objects_table.c.id)
             )
             return [dict(data) for data in conn.scalars(query)]
+
+    # Targeted reads (and clean-up) for the web app: a page must not load every object of a kind.
+    def objects_by_id(self, kind: str, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        query = select(objects_table.c.id, objects_table.c.data).where(
+            objects_table.c.kind == kind, objects_table.c.id.in_(list(ids))
+        )
+        with self.engine.connect() as conn:
+            return {row.id: dict(row.data) for row in conn.execute(query)}
+
+    def object_page(self, kind: str, limit: int, offset: int = 0) -> list[dict[str, Any]]:
+        query = select(objects_table.c.data).where(objects_table.c.kind == kind).order_by(objects_table.c.id)
+        with self.engine.connect() as conn:
+            return [dict(data) for data in conn.scalars(query.limit(limit).offset(offset))]
+
+    def count_objects(self, kind: str) -> int:
+        query = select(func.count()).select_from(objects_table).where(objects_table.c.kind == kind)
+        with self.engine.connect() as conn:
+            return int(conn.scalar(query) or 0)
+
+    def delete_objects(self, kind: str, ids: Iterable[str]) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                objects_table.delete().where(objects_table.c.kind == kind, objects_table.c.id.in_(list(ids)))
+            )
+
+    def article_ids(self) -> list[str]:
+        """Every stored article's id, in the order they were added."""
+        with self.engine.connect() as conn:
+            return list(conn.scalars(select(articles.c.id).order_by(articles.c.added, articles.c.id)))
+
+    def annotations_where(self, kind: str, key: str, value: str, limit: int) -> list[dict[str, Any]]:
+        """Annotations of one kind whose data has ``key`` equal to ``value`` (the mentions of an entity)."""
+        query = (
+            select(annotations_table)
+            .where(annotations_table.c.kind == kind, annotations_table.c.data[key].as_string() == value)
+            .order_by(annotations_table.c.id)
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            return [dict(r.data, article=r.article, start=r.start, end=r.end) for r in conn.execute(query)]
+
+
+def _lock_articles(conn: Connection, article_ids: list[str]) -> None:
+    """Transaction-level advisory locks on PostgreSQL, taken in the (sorted) order given: no deadlocks."""
+    conn.execute(
+        text("SELECT pg_advisory_xact_lock(hashtext(a)) FROM unnest(CAST(:ids AS text[])) AS a"),
+        {"ids": article_ids},
+    )
 
 
 def article_row(article: Article) -> dict[str, Any]:
