@@ -624,3 +624,121 @@ def test_a_disjunction_of_times_is_one_timeline_event() -> None:
     corpus.stories.append(Story(id="s1", label="test", articles=["a"]))
     assert {t.value for t in corpus.timerefs} == {"2025-07", "2025-08"}
     assert [(e.when, e.articles) for e in timeline(corpus, "s1")] == [("2025-07", ["a"])]
+
+
+# KRAUTS conventions (It-TimeML, gold pre-annotated by HeidelTime's news rules), beside the default:
+# (sentence, document date, matched text, value under guideline="it-timeml", default value)
+KRAUTS_CASES: list[tuple[str, str, str, str | None, str | None]] = [
+    # a bare weekday is the last one on or before the document date, whatever the tense
+    ("Eurosur steht am Mittwoch zur Abstimmung.", "2013-10-05", "Mittwoch", "2013-10-02", "2013-10-09"),
+    (
+        "Der Rücktritt wiegt schwer, weil am Sonntag die neue Spitze gewählt wird.",
+        "2014-02-13",
+        "Sonntag",
+        "2014-02-09",
+        "2014-02-16",
+    ),
+    # ... and its extent leaves out "heutigen"/"morgigen" (the value keeps them)
+    ("Am morgigen Sonntag beginnt der Markt.", "2011-04-30", "Sonntag", "2011-05-01", None),
+    ("Am kommenden Freitag tagt der Rat.", "2014-01-13", "kommenden Freitag", "2014-01-17", "2014-01-17"),
+    # "am Wochenende": the weekend of the document date's ISO week
+    (
+        "Die Besten am Wochenende waren Svendsen und Soukalova.",
+        "2014-01-13",
+        "Wochenende",
+        "2014-W03-WE",
+        "2014-W02-WE",
+    ),
+    ("Am Wochenende wird gewählt.", "2014-01-15", "Wochenende", "2014-W03-WE", "2014-W03-WE"),
+    # past (a past verb form, or a participle closing its clause): a month after the document's is last year's
+    (
+        "Die Vorstellung am 6. November ist bereits ausverkauft.",
+        "2013-10-11",
+        "6. November",
+        "2012-11-06",
+        "2013-11-06",
+    ),
+    (
+        "Das Sperrmüllfest wird auf den 7. Dezember verschoben.",
+        "2013-11-30",
+        "7. Dezember",
+        "2012-12-07",
+        "2013-12-07",
+    ),
+    (
+        "Die Messe, die am 1. Mai stattfindet, wurde gestern angekündigt.",
+        "2011-04-30",
+        "1. Mai",
+        "2010-05-01",
+        "2011-05-01",
+    ),
+    ("Start war am 1. Juli.", "2013-09-13", "1. Juli", "2013-07-01", "2013-07-01"),
+    ("Ende Dezember war der Einzug geplant.", "2016-01-14", "Ende Dezember", "2015-12", "2015-12"),
+    # no past form: the occurrence nearest the document date; a finite verb inside its clause is no participle
+    (
+        "Die Zusatzvorstellung am 22. November bietet freie Plätze.",
+        "2013-10-11",
+        "22. November",
+        "2013-11-22",
+        "2013-11-22",
+    ),
+    ("Der Verein verkauft am 6. Jänner Karten.", "2013-12-20", "6. Jänner", "2014-01-06", "2014-01-06"),
+    # the n-th unit counted from the date named last
+    (
+        "Start war am 1. Juli. In der dritten Woche kamen alle.",
+        "2013-09-13",
+        "der dritten Woche",
+        "2013-W29",
+        "2013-W29",
+    ),
+    (
+        "Die Messe begann am 3. Mai. Am zweiten Tag kamen mehr.",
+        "2013-09-13",
+        "zweiten Tag",
+        "2013-05-04",
+        "2013-05-04",
+    ),
+    # a person's age and a few vague adverbs stay unmarked in KRAUTS; the age of a thing does not
+    ("Der Richter hat den 55-jährigen Luigi Gastrini verurteilt.", "2013-09-13", "55-jährigen", None, "P55Y"),
+    ("Der 38-jährige Eventmanager leitet sie.", "2013-09-13", "38-jährige", None, "P38Y"),
+    (
+        "Damit soll ein fast 100-jähriges Problem gelöst werden.",
+        "2013-09-13",
+        "100-jähriges",
+        "P100Y",
+        "P100Y",
+    ),
+    ("Künftig sollen die Staaten zahlen.", "2013-09-13", "Künftig", None, "FUTURE_REF"),
+    ("Jetzt sollen die Staaten zahlen.", "2013-09-13", "Jetzt", "PRESENT_REF", "PRESENT_REF"),
+    # a time range shares the "Uhr" of the range after it
+    (
+        "Markt am morgigen Sonntag von 8.30-12 und 14-16 Uhr.",
+        "2013-11-30",
+        "12",
+        "2013-12-01T12:00",
+        "2013-12-01T12:00",
+    ),
+    # a clock time after "jeweils" belongs to the first of the coordinated days
+    (
+        "Flohmarkt heute und morgen, jeweils 7-17 Uhr.",
+        "2013-11-30",
+        "17 Uhr",
+        "2013-11-30T17:00",
+        "2013-11-30T17:00",
+    ),
+    (
+        "Weihnachtsmarkt heute ab 15 Uhr, morgen von 10-16 Uhr.",
+        "2013-11-30",
+        "16 Uhr",
+        "2013-12-01T16:00",
+        "2013-12-01T16:00",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "dct", "span", "krauts", "default"), KRAUTS_CASES)
+def test_krauts_conventions(text: str, dct: str, span: str, krauts: str | None, default: str | None) -> None:
+    anchor = PartialDate.parse(dct)
+    it = {r.text: r.value for r in find_timerefs("a", text, anchor, guideline="it-timeml")}
+    plain = {r.text: r.value for r in find_timerefs("a", text, anchor)}
+    assert (it.get(span), plain.get(span)) == (krauts, default)

@@ -40,6 +40,13 @@ Anchoring (recorded in ``TimeRef.anchor``):
   "2013/14" is the decade 201 (TimeML has no value for two years). A year alone on its line (a
   heading) is a year; a number before a noun is a count ("und 1370 Boote") unless a strong cue
   ("im", "seit") or another year ("2012 und 2013 Gewinne") precedes it.
+- ``guideline="it-timeml"`` also follows what KRAUTS' gold keeps from its HeidelTime
+  pre-annotation: a bare weekday is the last one on or before the document date, whatever the
+  tense, and "heutigen"/"morgigen" stay outside its extent; "am Wochenende" is the weekend of the document date's week; a month (or day of month)
+  in a sentence with a past verb form or a clause-final participle is the last such month up to
+  the document's month; a person's age and "künftig", "zurzeit", "vor kurzem" are unmarked.
+- "in der dritten Woche", "am zweiten Tag" count from the date named last; a clock time after
+  "heute und morgen, jeweils" takes the first of the two days.
 - ``narrative=True`` (histories, WikiWarsDE): the last date named anchors everything, flashbacks
   included, except a date after "seit", "bis", "von" that lies before the current one (background,
   not the story's time).
@@ -54,6 +61,7 @@ from datetime import date, timedelta
 from functools import cache
 from typing import Any, Literal
 
+import simplemma
 from text_to_num import text2num
 
 from quellenlage.model import PartialDate, Precision, TimeRef
@@ -98,9 +106,11 @@ class _State:
     published: _Ref | None
     narrative: bool = False
     it_timeml: bool = False  # "vor drei Jahren" is the DURATION "drei Jahren" (It-TimeML, KRAUTS)
+    day_links: frozenset[str] = frozenset()  # words coordinating two days ("heute und morgen")
     last_text: _Ref | None = None  # latest explicit date named so far
     last_day: _Ref | None = None  # most recent day mentioned, for clock times
     last_day_end: int = 0
+    paired_day: _Ref | None = None  # the first of two coordinated days ("heute und morgen")
     recent: dict[str, _Ref] = field(default_factory=dict)  # per precision: the date mentioned last
     last_set_end: int = -1  # end of the last SET ("jeden Samstag"): clock times after it recur
     last_date: tuple[int, str] | None = (
@@ -152,6 +162,8 @@ class _State:
         day = _DAY_VALUE.match(hit.value[:10])
         if day:
             ref = _Ref(date(*map(int, day.groups())), "day", f"text:{hit.value[:10]}")
+            link = self.text[self.last_day_end : hit.start].strip().lower()
+            self.paired_day = self.last_day if self.last_day and link in self.day_links else None
             self.last_day, self.last_day_end = ref, hit.end
             self.recent.update(day=ref, month=ref, year=ref)
             if hit.explicit and hit.type == "DATE":
@@ -261,6 +273,16 @@ class _Tagger:
         self.handlers: dict[str, Handler] = {name: _HANDLERS[name.rstrip("0123456789")] for name, _ in rules}
         self.future = re.compile(r"\b" + _alt(cues["future_cues"]) + r"\b", re.IGNORECASE)
         self.past = re.compile(r"\b" + _alt(cues["past_cues"]) + r"\b", re.IGNORECASE)
+        self.past_forms = re.compile(r"\b" + _alt(cues["past_verb_forms"]) + r"\b", re.IGNORECASE)
+        prefixes = cues["participle_prefixes"]
+        self.participle = (
+            re.compile(
+                rf"(?:{_alt(cues['separable_prefixes'])})?{_alt(prefixes)}[a-zäöüß]{{2,}}(?:t|en)|[a-zäöüß]{{3,}}iert"
+            )
+            if prefixes
+            else None
+        )
+        self.participle_followers = frozenset(cues["participle_followers"])
         self.boundary_words = frozenset(cues["boundary_words"])
         self.year_after = re.compile(r"\s+" + _alt(cues["year_phrases_after"]) + r"\b", re.IGNORECASE)
         self.trigger_words, self.trigger_prefixes, self.trigger_infixes = _trigger_words(cues)
@@ -336,11 +358,7 @@ class _Tagger:
     def tense(self, state: _State, start: int, end: int) -> str | None:
         """'future' or 'past' from the cue nearest to the expression within its sentence."""
         text = state.text
-        lo = max(0, start - 250)
-        ends = list(_SENTENCE_END.finditer(text, lo, start))
-        lo = ends[-1].end() if ends else lo
-        nxt = _SENTENCE_END.search(text, end, min(len(text), end + 250))
-        hi = nxt.start() if nxt else min(len(text), end + 250)
+        lo, hi = _sentence_bounds(text, start, end)
         best: tuple[int, str] | None = None
         for kind, regex in (("future", self.future), ("past", self.past)):
             for m in regex.finditer(text, lo, hi):
@@ -350,6 +368,29 @@ class _Tagger:
                 if best is None or dist < best[0]:
                     best = (dist, kind)
         return best[1] if best else None
+
+    def past_form(self, state: _State, start: int, end: int) -> bool:
+        """Whether the expression's sentence has a past verb form or a participle closing its clause
+        ("ist bereits ausverkauft", "aufgestellt wurde"): the past as KRAUTS' gold marks it (its
+        pre-annotation read the tense from part-of-speech tags, where only these are past)."""
+        text = state.text
+        lo, hi = _sentence_bounds(text, start, end)
+        if any(not start <= m.start() < end for m in self.past_forms.finditer(text, lo, hi)):
+            return True
+        if self.participle is None:
+            return False
+        for m in _WORD.finditer(text, lo, hi):
+            word = m.group(0)
+            if start <= m.start() < end or not word.islower() or not self.participle.fullmatch(word):
+                continue
+            after = _NEXT_TOKEN.match(text, m.end())
+            nxt = after.group(1) if after else ""
+            if nxt[:1].isalnum() and nxt.lower() not in self.participle_followers:
+                continue  # not at the end of its clause: a finite verb ("verkauft Karten")
+            lemma = simplemma.lemmatize(word, lang=self.lang)
+            if lemma != word and lemma.endswith("n"):  # an inflected verb, not an adjective ("bereit")
+                return True
+        return False
 
     def prev_word(self, state: _State, start: int) -> str:
         m = re.search(r"(\S+)\s*$", state.text[max(0, start - 40) : start])
@@ -383,6 +424,16 @@ _TRIGGER_KEYS = (
 
 
 _WORD = re.compile(r"\w+")
+_NEXT_TOKEN = re.compile(r"\s*(\w+|[^\s\w])?")
+
+
+def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence around ``start:end``, at most 250 characters to either side."""
+    lo = max(0, start - 250)
+    ends = list(_SENTENCE_END.finditer(text, lo, start))
+    lo = ends[-1].end() if ends else lo
+    nxt = _SENTENCE_END.search(text, end, min(len(text), end + 250))
+    return lo, nxt.start() if nxt else min(len(text), end + 250)
 
 
 def _trigger_words(cues: dict[str, Any]) -> tuple[frozenset[str], dict[str, list[str]], tuple[str, ...]]:
@@ -530,6 +581,12 @@ def _rules_de(t: _Tagger) -> list[tuple[str, str]]:
             rf"\b(?:(?P<rel_det>{t.p('determiners')})\s+)?(?P<rel_adj>{rel})\s+(?:(?P<rel_n>{num})\s+)?"
             rf"(?P<rel_u>{unit})(?!\w)",
         ),
+        (  # "in der dritten Woche" of what the text dated last
+            "nth",
+            rf"(?:(?<=\bam\s)|(?<=\bim\s)|(?<=\bzum\s)|(?<=\bvom\s)|\b(?:{t.p('determiners')})\s+)"
+            rf"(?P<nth_o>{t.p('unit_ordinals')})\s+(?P<nth_u>{t.p('ordinal_units')})"
+            rf"(?!\w)(?!\s+(?:{t.p('determiners')}|{t.p('nth_blockers_after')})\b)",
+        ),
         ("prevunit", rf"\b(?:(?:das|dem|des)\s+)?(?P<prevunit_w>{t.p('previous_units')})(?!\w)"),
         (
             "after",
@@ -548,7 +605,9 @@ def _rules_de(t: _Tagger) -> list[tuple[str, str]]:
         (
             "timerange",
             r"(?<![\d.,])(?P<timerange_h1>\d{1,2})(?:[.:](?P<timerange_m1>\d{2}))?\s*(?:bis|und|-|–)\s*"
-            r"(?P<timerange_h2>\d{1,2})(?:[.:](?P<timerange_m2>\d{2}))?\s*Uhr\b",
+            r"(?P<timerange_h2>\d{1,2})(?:[.:](?P<timerange_m2>\d{2}))?"
+            # "8.30-12 und 14.30-16.30 Uhr": the first range shares the second one's "Uhr"
+            r"(?:\s*Uhr\b|(?=\s*(?:und|,)\s*\d{1,2}(?:[.:]\d{2})?\s*(?:bis|-|–)\s*\d{1,2}(?:[.:]\d{2})?\s*Uhr\b))",
         ),
         (
             "time",
@@ -656,6 +715,9 @@ def _year_for(t: _Tagger, state: _State, r: _G, month: int, day: int | None) -> 
     if not ref.covers("month"):
         return ref.day.year, ref.label
     start, end = r.span()
+    if state.it_timeml and not state.narrative and t.past_form(state, start, end):
+        # KRAUTS (HeidelTime's news rule): in the past, the last such month up to the document's month
+        return ref.day.year - (month > ref.day.month), ref.label
     tense = None if state.narrative else t.tense(state, start, end)  # a history is told in the past
     there = ref.day if ref.covers("day") else ref.day.replace(day=15)
     best: tuple[int, int] | None = None
@@ -1018,6 +1080,17 @@ def _h_rel(t: _Tagger, r: _G, s: _State) -> list[_Hit]:
     return [_hit(r, "DATE", value, anchor=ref.label if value else None)]
 
 
+def _h_nth(t: _Tagger, r: _G, s: _State) -> list[_Hit]:
+    """ "in der ersten Woche", "am dritten Tag": the n-th unit counted from the date the text named last
+    ("Start war am 1. Juli ... in der dritten Woche" = 2013-W29)."""
+    n = t.c["unit_ordinals"][(r.g("o") or "").lower()]
+    unit = t.c["ordinal_units"][(r.g("u") or "").lower()]
+    ref = s.antecedent(_NEED.get(unit, "day"))
+    if ref is None:
+        return [_hit(r, "DATE", None)]
+    return [_hit(r, "DATE", _shift(ref, unit, n - 1), anchor=ref.label)]
+
+
 def _h_prevunit(t: _Tagger, r: _G, s: _State) -> list[_Hit]:
     unit = t.c["previous_units"][(r.g("w") or "").lower()]
     ref = s.ref(_NEED.get(unit, "day"), deictic=False)
@@ -1071,7 +1144,10 @@ def _weekday_day(t: _Tagger, r: _G, s: _State, weekday: int, rel: str) -> tuple[
 def _weekday_direction(t: _Tagger, r: _G, s: _State) -> int:
     """From the time of writing: back, or forward with a future cue nearer than any past cue, or after
     "bis"/"ab" unless the sentence is in the past ("bleiben bis Freitag geschlossen", but "wurden bis
-    Montag geborgen")."""
+    Montag geborgen"). KRAUTS (It-TimeML, HeidelTime's news rule) always goes back: a bare weekday is
+    the last one on or before the document date ("steht am Mittwoch zur Abstimmung")."""
+    if s.it_timeml:
+        return -1
     start, end = r.span()
     tense = t.tense(s, start, end)
     forward = t.prev_word(s, start) in t.c["forward_prepositions"]
@@ -1095,7 +1171,11 @@ def _h_weekday(t: _Tagger, r: _G, s: _State) -> list[_Hit]:
     if found is None:
         return [_hit(r, "TIME" if part or part2 else "DATE", None)]
     type_, value = _with_part(t, found[0].isoformat(), part, part2)
-    return [_hit(r, type_, value, anchor=found[1])]
+    hit = _hit(r, type_, value, anchor=found[1])
+    rel = (r.g("rel") or "").lower()
+    if s.it_timeml and any(rel.startswith(k) for k in t.c["relative_day_adjectives"]):
+        hit.start = r.span("d")[0]  # KRAUTS marks "am heutigen Samstag" as "Samstag" (same value)
+    return [hit]
 
 
 def _h_dpdate(t: _Tagger, r: _G, s: _State) -> list[_Hit]:
@@ -1163,21 +1243,28 @@ def _h_daypart(t: _Tagger, r: _G, s: _State) -> list[_Hit]:
 
 
 def _h_weekend(t: _Tagger, r: _G, s: _State) -> list[_Hit]:
+    """ "am Wochenende": the nearest one in the tense's direction; KRAUTS (It-TimeML) values it as the
+    weekend of the document date's ISO week, even in a Monday's report on the one just past."""
     ref = s.ref("day", deictic=True)
     if ref is None:
         return [_hit(r, "DATE", None)]
+    if s.it_timeml:
+        return [_hit(r, "DATE", _iso_week(ref.day) + "-WE", anchor=ref.label)]
     start, end = r.span()
     direction = 1 if t.tense(s, start, end) == "future" else -1
     saturday = _weekday_date(ref.day, 6, direction, strict=False)
     return [_hit(r, "DATE", _iso_week(saturday) + "-WE", anchor=ref.label)]
 
 
-def _clock(s: _State, pos: int, hour: int, minute: int) -> tuple[str | None, str | None]:
+def _clock(t: _Tagger, s: _State, pos: int, hour: int, minute: int) -> tuple[str | None, str | None]:
     if hour > 24 or minute > 59:
         return None, None
     if s.recurring(pos):  # "jeden Samstag, 6-18 Uhr": every Saturday, no day of its own
         return f"XXXX-XX-XXT{hour:02d}:{minute:02d}", None
     ref = s.day_ref(pos)
+    between = s.text[s.last_day_end : pos].lower()
+    if s.paired_day and ref is s.last_day and any(w in between.split() for w in t.c["distributive_words"]):
+        ref = s.paired_day  # "heute und morgen, jeweils 7-17 Uhr": a value names one day, the first
     if ref is None:
         return None, None
     return f"{ref.day.isoformat()}T{hour:02d}:{minute:02d}", ref.label
@@ -1192,7 +1279,7 @@ def _h_time(t: _Tagger, r: _G, s: _State) -> list[_Hit]:
         hour = hour % 12 + (12 if ap == "p" else 0)
     if hour > 24 or minute > 59:
         return []
-    value, anchor = _clock(s, r.span()[0], hour, minute)
+    value, anchor = _clock(t, s, r.span()[0], hour, minute)
     return [_hit(r, "TIME", value, anchor=anchor)]
 
 
@@ -1203,7 +1290,7 @@ def _h_timerange(t: _Tagger, r: _G, s: _State) -> list[_Hit]:
         if hour > 24 or minute > 59:
             return []
         start = r.span("h" + i)[0]
-        value, anchor = _clock(s, start, hour, minute)
+        value, anchor = _clock(t, s, start, hour, minute)
         end = r.span("m" + i)[1] if r.g("m" + i) else r.span("h" + i)[1]
         if i == "2":
             end = r.span()[1]
@@ -1211,9 +1298,27 @@ def _h_timerange(t: _Tagger, r: _G, s: _State) -> list[_Hit]:
     return out
 
 
+_NEXT_TWO_WORDS = re.compile(r"\s+(\w+)(?:\s+(\w+))?")
+
+
+def _person_follows(t: _Tagger, s: _State, end: int) -> bool:
+    """Whether the noun after an age adjective names a person: a name ("den 55-jährigen Luigi Gastrini")
+    or a person noun ("der 38-jährige Eventmanager"), not a thing ("ein 100-jähriges Problem")."""
+    m = _NEXT_TWO_WORDS.match(s.text, end)
+    if m is None or not m.group(1)[:1].isupper():
+        return False
+    noun, after = m.group(1), m.group(2) or ""
+    if noun.lower().endswith(tuple(t.c["person_noun_endings"])):
+        return True
+    is_name = after[:1].isupper() and not after.endswith("s")  # "Luigi Gastrini", not "Geschichte Südtirols"
+    return is_name
+
+
 def _h_adjdur(t: _Tagger, r: _G, s: _State) -> list[_Hit]:
     if (r.g("u") or "")[:1].isupper():
         return []  # "die 44-Jährige": a person of that age, not a duration
+    if s.it_timeml and _person_follows(t, s, r.span()[1]):
+        return []  # KRAUTS (It-TimeML) leaves a person's age unmarked
     n = t.number(r.g("n") or "")
     unit = t.c["duration_adjectives"][(r.g("u") or "").lower()]
     return [_hit(r, "DURATION", _duration(n, unit))] if n is not None else []
@@ -1288,6 +1393,8 @@ def _h_former(t: _Tagger, r: _G, s: _State) -> list[_Hit]:
 
 def _h_vague(t: _Tagger, r: _G, s: _State) -> list[_Hit]:
     phrase = re.sub(r"\s+", " ", (r.g("w") or "").lower())
+    if s.it_timeml and phrase in t.c["vague_unmarked_it_timeml"]:
+        return []
     start, end = r.span()
     for prefix in t.c["vague_strip_prefix"]:
         if phrase.startswith(prefix) and phrase != prefix.strip():
@@ -1310,6 +1417,7 @@ _HANDLERS: dict[str, Handler] = {
     "ago": _h_ago,
     "rel": _h_rel,
     "prevunit": _h_prevunit,
+    "nth": _h_nth,
     "after": _h_after,
     "heuer": _h_heuer,
     "weekday": _h_weekday,
@@ -1360,10 +1468,17 @@ def find_timerefs(
     ``narrative=True`` is for histories (WikiWarsDE): the last date named anchors every
     relative expression, no tense shifting. ``guideline="it-timeml"`` follows the German
     annex of It-TimeML that KRAUTS is annotated with: "vor drei Jahren" and "drei Jahre
-    später" are the DURATION "drei Jahre" (the preposition a signal), not a date.
+    später" are the DURATION "drei Jahre" (the preposition a signal), not a date; weekdays,
+    weekends and past-tense months are valued as KRAUTS' gold does (see the module docstring).
     """
     tagger = _tagger("en" if language.lower().startswith("en") else "de")
-    state = _State(text, _published(anchor), narrative, it_timeml=guideline == "it-timeml")
+    state = _State(
+        text,
+        _published(anchor),
+        narrative,
+        it_timeml=guideline == "it-timeml",
+        day_links=frozenset(tagger.c["coordination_words"]),
+    )
     out: list[TimeRef] = []
     for m in (m for lo, hi in tagger.windows(text) for m in tagger.regex.finditer(text, lo, hi)):
         rule = m.lastgroup or ""
