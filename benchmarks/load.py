@@ -5,11 +5,13 @@ usage: OMP_NUM_THREADS=1 python benchmarks/load.py [--store FILE] [--articles N]
 The store holds reports replicated from the 10kGNAD test articles (1,028 real texts): each text and
 versions of it with one sentence left out, credited to invented outlets on nearby days, so stories of
 three reports form. It is built once through the web app's own writer (every stage, stories placed
-online, story pages stored) and kept in --store for later runs; the build time is printed. Then
+online, story pages stored) and kept in --store for later runs; the build time is printed. Each run
+measures on a copy of it, so every run starts from the same 10,000 articles. Then
 `quellenlage serve` runs on a free loopback port; while one client adds new reports one by one through
 the API, --readers clients read story pages, story JSON, the story list and articles as fast as they
-can. Printed: p50/p95/max latency per kind of request, failed requests, and whether every added
-article is stored. Goal: p95 of the story page < 200 ms, no failed request, nothing lost.
+can. Printed: p50/p95/max latency per kind of request, failed requests with their reasons (the
+server's log is kept next to --store), and whether every added article is stored. Goal: p95 of the
+story page < 200 ms, no failed request, nothing lost.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import json
 import os
 import random
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -108,11 +111,12 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def serve(store: Path, port: int) -> subprocess.Popen[bytes]:
+def serve(store: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
     env = dict(os.environ, QUELLENLAGE_TOKEN=TOKEN)
     command = [sys.executable, "-c", "from quellenlage.cli import app; app()", "serve", "--db", str(store)]
     command += ["--port", str(port), "--write-rate", "none", "--no-access-log"]
-    return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    with log.open("wb") as out:
+        return subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
 
 
 async def wait_ready(client: httpx.AsyncClient, timeout: float = 1800) -> float:
@@ -134,16 +138,21 @@ class Recorder:
     def __init__(self) -> None:
         self.times: dict[str, list[float]] = {}
         self.errors: dict[str, int] = {}
+        self.reasons: list[str] = []
 
     async def get(self, client: httpx.AsyncClient, kind: str, url: str) -> None:
         started = time.perf_counter()
+        reason = None
         try:
             response = await client.get(url)
-            failed = response.status_code != 200
-        except httpx.HTTPError:
-            failed = True
+            if response.status_code != 200:
+                reason = f"{response.status_code} {response.text[:200]!r}"
+        except httpx.HTTPError as err:
+            reason = f"{type(err).__name__}: {err}"
         self.times.setdefault(kind, []).append((time.perf_counter() - started) * 1000)
-        self.errors[kind] = self.errors.get(kind, 0) + failed
+        self.errors[kind] = self.errors.get(kind, 0) + (reason is not None)
+        if reason is not None:
+            self.reasons.append(f"{kind} {url}: {reason}")
 
 
 async def reader(
@@ -225,6 +234,8 @@ async def measure(port: int, server: int, readers: int, fresh: list[dict[str, st
     )
     print(f"\n{readers} readers for {seconds:.0f} s while {len(fresh)} reports were added one by one:")
     print_table(["request", "count", "p50 ms", "p95 ms", "max ms", "failed"], rows)
+    for reason in record.reasons[:20]:
+        print(f"failed: {reason}")
     requests = sum(len(t) for t in record.times.values()) + len(add_times)
     print(
         f"web server process: {1000 * cpu / requests:.2f} ms CPU per request, "
@@ -262,14 +273,18 @@ def main() -> None:
     print(
         f"built in {seconds:.0f} s (all stages, stories online, pages stored)" if seconds else "already built"
     )
-    fresh = random.Random(1).sample(reports(texts, range(12, 14)), args.adds)
-    port = free_port()
-    server = serve(args.store, port)
-    try:
-        asyncio.run(measure(port, server.pid, args.readers, fresh))
-    finally:
-        server.terminate()
-        server.wait(timeout=120)
+    fresh = random.Random(1).sample(reports(texts, range(14, 16)), args.adds)  # versions never stored
+    with tempfile.TemporaryDirectory(dir=args.store.parent) as tmp:
+        copy, log = Path(tmp) / args.store.name, args.store.with_suffix(".server.log")
+        shutil.copyfile(args.store, copy)
+        port = free_port()
+        server = serve(copy, port, log)
+        try:
+            asyncio.run(measure(port, server.pid, args.readers, fresh))
+        finally:
+            server.terminate()
+            server.wait(timeout=120)
+    print(f"server log: {log}")
 
 
 if __name__ == "__main__":

@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from quellenlage.ingest import ColumnMapping, read
-from quellenlage.ingest.decode import decode, repair_mojibake
+from quellenlage.ingest import ColumnMapping, read, web
+from quellenlage.ingest.decode import InputError, decode, repair_mojibake
 from quellenlage.model import Failure, PartialDate, RawDocument
 
 TEXT = (
@@ -154,7 +154,11 @@ def server(article_html: str) -> Iterator[str]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             content_type, body = pages.get(self.path, ("text/plain", b""))
-            self.send_response(200 if self.path in pages else 404)
+            if self.path == "/weiter":
+                self.send_response(302)
+                self.send_header("Location", "/artikel")
+            else:
+                self.send_response(200 if self.path in pages else 404)
             self.send_header("Content-Type", content_type)
             self.end_headers()
             self.wfile.write(body)
@@ -191,6 +195,23 @@ def test_urls_feeds_and_url_lists(server: str, tmp_path: Path) -> None:
 def test_private_addresses_refused_when_asked(server: str) -> None:
     (failure,) = list(read([f"{server}/artikel"], allow_private=False))
     assert isinstance(failure, Failure) and "private or loopback" in failure.reason
+
+
+def test_every_redirect_is_checked(server: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page that passes the check may redirect to one that does not: the redirect is refused too.
+    (The loopback server stands for both; the check here refuses only the redirect's target.)"""
+    checked: list[str] = []
+
+    def refuse_target(url: str) -> None:
+        checked.append(url)
+        if url.endswith("/artikel"):
+            raise InputError("refusing to fetch from a private or loopback address")
+
+    monkeypatch.setattr(web, "refuse_private", refuse_target)
+    (failure,) = list(read([f"{server}/weiter"], allow_private=False))
+    assert isinstance(failure, Failure) and "private or loopback" in failure.reason
+    assert checked == [f"{server}/weiter", f"{server}/artikel"]
+    assert isinstance(next(iter(read([f"{server}/weiter"], allow_private=True))), RawDocument)
 
 
 def test_bad_inputs_fail_alone(tmp_path: Path) -> None:

@@ -11,7 +11,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from quellenlage import pipeline
+from quellenlage.store import Store
 from quellenlage.web.app import create_app
+from quellenlage.web.reader import Reader
 from quellenlage.web.settings import Settings
 from quellenlage.web.writer import Writer
 
@@ -161,6 +163,39 @@ def test_writer_adopts_a_store_made_by_the_command_line(tmp_path: Path) -> None:
     assert again.store.objects_by_id("web_views", [stored["id"]])
     first.store.close()
     again.store.close()
+
+
+def test_reader_follows_writes_by_the_change_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After its first load a reader reloads only the stories the writer's change log names, and ends
+    where a full load of the store ends; after a writer restart it loads everything again."""
+    db = str(tmp_path / "log.db")
+    writer = Writer(db)
+    follower = Reader(Store(db))
+    follower.refresh()
+    table = tmp_path / "other.jsonl"
+    table.write_text(json.dumps({"text": OTHER_STORY, "outlet": "Hafenblatt"}) + "\n", encoding="utf-8")
+
+    def full_load(kind: str) -> list[dict[str, Any]]:
+        raise AssertionError(f"full reload of {kind}")
+
+    for inputs in (sample_inputs(), [str(table)]):
+        writer.add(inputs, {}, False)
+        with monkeypatch.context() as patch:
+            patch.setattr(follower.store, "objects", full_load)
+            follower.refresh()
+        fresh = Reader(Store(db))
+        assert follower.summaries("recent") == fresh.summaries("recent")
+        assert follower.summaries("size") == fresh.summaries("size")
+        assert {a: follower.story_of(a) for a in writer.story_of} == writer.story_of
+        fresh.store.close()
+    assert len(follower.summaries()) == 2
+    writer.store.close()
+    Writer(db).store.close()  # a restart: what it did is not in the change log
+    with monkeypatch.context() as patch:
+        patch.setattr(follower.store, "objects", full_load)
+        with pytest.raises(AssertionError, match="full reload"):
+            follower.refresh()
+    follower.store.close()
 
 
 def test_writes_need_the_token(client: TestClient) -> None:

@@ -251,6 +251,7 @@ class CorpusIndex:
     claims: dict[str, list[int]]  # article id -> indices into corpus.claims, in corpus order
     quotes: dict[str, list[int]]  # article id -> indices into corpus.quotes, in corpus order
     claim_views: dict[str, list[ClaimView]] = field(default_factory=dict)  # per story, kept by ``compare``
+    timelines: dict[tuple[str, float], list[Event]] = field(default_factory=dict)  # kept by ``timeline``
 
 
 _INDEX: list[tuple[Corpus, tuple[int, ...], CorpusIndex]] = []
@@ -1045,10 +1046,19 @@ def _candidates(view: ArticleView) -> list[_Candidate]:
 
 
 def timeline(corpus: Corpus, story_id: str, threshold: float = 0.3) -> list[Event]:
-    """Events ordered by time, one per point in time. Finer explicit dates first; a candidate joins the
-    most similar event at a compatible time (equal, or one within the other), and the event keeps the
-    finest explicit date. Publication-date fallbacks and undated leads need more similarity to join, and
-    never set the time of an event that an expression in the text dates."""
+    """Events ordered by time, one per point in time. Computed once per story of a corpus index: the
+    brief, its renderings and the web page all ask for it, and it is the costliest part of them."""
+    kept = corpus_index(corpus).timelines
+    if (story_id, threshold) not in kept:
+        kept[story_id, threshold] = _timeline(corpus, story_id, threshold)
+    return kept[story_id, threshold]
+
+
+def _timeline(corpus: Corpus, story_id: str, threshold: float) -> list[Event]:
+    """Finer explicit dates first; a candidate joins the most similar event at a compatible time (equal,
+    or one within the other), and the event keeps the finest explicit date. Publication-date fallbacks
+    and undated leads need more similarity to join, and never set the time of an event that an
+    expression in the text dates."""
     views = _views(corpus)
     arts = _story_arts(corpus, story_id)
     candidates = [c for a in arts for c in _candidates(views[a.id])]

@@ -33,19 +33,21 @@ def is_url(value: str) -> bool:
 
 
 class Fetcher:
-    """One HTTP client for a batch; refuses loopback and private hosts unless allowed."""
+    """One HTTP client for a batch; refuses loopback and private hosts unless allowed, at every
+    redirect too (a public page may redirect to an internal address)."""
 
     def __init__(self, allow_private: bool = True, timeout: float = 20.0) -> None:
         self.allow_private = allow_private
-        self.client = httpx.Client(follow_redirects=True, timeout=timeout, headers={"User-Agent": USER_AGENT})
+        hooks = {} if allow_private else {"request": [_check_host]}
+        self.client = httpx.Client(
+            follow_redirects=True, timeout=timeout, headers={"User-Agent": USER_AGENT}, event_hooks=hooks
+        )
 
     def close(self) -> None:
         self.client.close()
 
     def get(self, url: str) -> tuple[bytes, str]:
         """The body and content type of a URL, at most one document's size."""
-        if not self.allow_private:
-            refuse_private(url)
         try:
             with self.client.stream("GET", url) as response:
                 response.raise_for_status()
@@ -105,6 +107,11 @@ class Fetcher:
         return from_html(
             origin, html.encode("utf-8"), hints, text=f"<html><body><article>{html}</article></body></html>"
         )
+
+
+def _check_host(request: httpx.Request) -> None:
+    """httpx calls this before every request it sends, each redirect included."""
+    refuse_private(str(request.url))
 
 
 def refuse_private(url: str) -> None:

@@ -2,8 +2,9 @@
 
 Nothing here runs a stage. What changes only when the writer writes (the story list, which story an
 article belongs to) is reloaded when the store's version changes, checked at most every
-``max_age`` seconds (at once after a write through this server). Rendered story pages are cached
-by the fingerprint of the stored view they come from, so a page stays valid until its story changes.
+``max_age`` seconds (at once after a write through this server): only the stories the writer's change
+log names, unless the log does not reach back far enough. Rendered story pages are cached by the
+fingerprint of the stored view they come from, so a page stays valid until its story changes.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from ..corpus import article_json
 from ..model import Article
 from ..store import Store
 from .digest import SUMMARIES, VIEWS
-from .writer import META
+from .writer import CHANGES, KEEP_CHANGES, META
 
 ANNOTATIONS = ("mentions", "claims", "quotes", "timerefs")
 
@@ -38,6 +39,7 @@ class Reader:
         self._summaries: dict[str, dict[str, Any]] = {}
         self._ordered: dict[str, list[dict[str, Any]]] = {}
         self._story_of: dict[str, str] = {}
+        self._members: dict[str, list[str]] = {}  # story id -> its articles
         self._pages: OrderedDict[tuple[str, ...], bytes] = OrderedDict()
         self._pages_lock = threading.Lock()
 
@@ -52,14 +54,53 @@ class Reader:
             version = self.version()
             if version == self._version:
                 return
-            summaries = {s["id"]: s for s in self.store.objects(SUMMARIES)}
-            stories = self.store.objects("stories")
-            self._ordered = {
-                "recent": sorted(summaries.values(), key=_recent, reverse=True),
-                "size": sorted(summaries.values(), key=_size, reverse=True),
-            }
-            self._story_of = {a: s["id"] for s in stories for a in s["articles"]}
-            self._summaries, self._version = summaries, version
+            changed = self._changed_since(version)
+            if changed is None:
+                self._load(self.store.objects(SUMMARIES), self.store.objects("stories"))
+            else:
+                self._update(changed)
+            self._version = version
+
+    def _changed_since(self, version: int) -> set[str] | None:
+        """The stories changed or dropped after the loaded version; None when a full reload is needed."""
+        wanted = [str(v) for v in range(self._version + 1, version + 1)]
+        if self._version < 0 or len(wanted) > KEEP_CHANGES:
+            return None
+        logs = self.store.objects_by_id(CHANGES, wanted)
+        if len(logs) < len(wanted) or any(log["everything"] for log in logs.values()):
+            return None
+        return {i for log in logs.values() for i in (*log["changed"], *log["dropped"])}
+
+    def _load(self, summaries: list[dict[str, Any]], stories: list[dict[str, Any]]) -> None:
+        self._members = {s["id"]: s["articles"] for s in stories}
+        self._story_of = {a: s["id"] for s in stories for a in s["articles"]}
+        self._publish({s["id"]: s for s in summaries})
+
+    def _update(self, story_ids: set[str]) -> None:
+        """Reload these stories as stored now (gone if the store no longer has them). Copies are changed
+        and then swapped in: request threads may be iterating over the current ones."""
+        summaries, story_of, members = dict(self._summaries), dict(self._story_of), dict(self._members)
+        found = self.store.objects_by_id(SUMMARIES, story_ids)
+        stories = self.store.objects_by_id("stories", story_ids)
+        for story_id in story_ids:
+            for article in members.pop(story_id, []):
+                if story_of.get(article) == story_id:
+                    del story_of[article]
+            summaries.pop(story_id, None)
+            if story_id in stories:
+                members[story_id] = stories[story_id]["articles"]
+                story_of.update(dict.fromkeys(members[story_id], story_id))
+            if story_id in found:
+                summaries[story_id] = found[story_id]
+        self._members, self._story_of = members, story_of
+        self._publish(summaries)
+
+    def _publish(self, summaries: dict[str, dict[str, Any]]) -> None:
+        self._ordered = {
+            "recent": sorted(summaries.values(), key=_recent, reverse=True),
+            "size": sorted(summaries.values(), key=_size, reverse=True),
+        }
+        self._summaries = summaries
 
     def _fresh(self) -> None:
         """The first read loads; later reads use what is loaded and, when it is older than ``max_age``,
