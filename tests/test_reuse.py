@@ -9,7 +9,7 @@ from itertools import pairwise
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from quellenlage.model import Article, Claim, PartialDate, ReuseLink
@@ -182,6 +182,12 @@ _WORDS = st.sampled_from(
 _SENTENCES = st.lists(_WORDS, min_size=1, max_size=25).map(" ".join)
 
 
+# No deadline: the first example builds the one-time tables (character classes, band layout), and
+# speed is the benchmark's business, not a unit test's.
+NO_DEADLINE = settings(deadline=None)
+
+
+@NO_DEADLINE
 @given(st.lists(_SENTENCES, min_size=1, max_size=8), st.lists(_SENTENCES, min_size=1, max_size=8))
 def test_link_offsets_lie_within_texts(first: list[str], second: list[str]) -> None:
     a = article("a", ". ".join(first + second))
@@ -192,6 +198,7 @@ def test_link_offsets_lie_within_texts(first: list[str], second: list[str]) -> N
         assert 0.0 <= link.similarity <= 1.0
 
 
+@NO_DEADLINE
 @given(st.text(alphabet="aßSİﬁ1_ .!?…\n«»-Éé\U0001d400", max_size=80))
 def test_words_are_regex_words_folded(text: str) -> None:
     features = _features(text, ReuseRules.load())
@@ -285,6 +292,7 @@ _PIECES = st.sampled_from(
 )
 
 
+@NO_DEADLINE
 @given(st.lists(_PIECES, max_size=40).map("".join))
 def test_split_sentences_follows_the_plain_rule(text: str) -> None:
     assert split_sentences(text) == _reference_sentences(text)

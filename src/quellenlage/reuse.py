@@ -97,6 +97,8 @@ _SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
 # A sentence stop: end punctuation (with closing quotes) before a capital, digit or opening quote.
 _STOP = re.compile(r"[.!?…]+[\"'»«“”„‘’)\]]*(?=\s+[\"'»«“”„‚‘(\[]?[A-ZÄÖÜ0-9])")
+_CAPITAL_CODES = np.zeros(256, dtype=np.bool_)  # what _STOP's lookahead ends with, by code point
+_CAPITAL_CODES[[ord(c) for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÜ0123456789"]] = True
 _OTHER, _STOP_CHAR, _LINE_BREAK, _WORD_CHAR = range(4)  # character classes
 
 
@@ -131,56 +133,77 @@ def _word_spans(is_word: npt.NDArray[np.bool_]) -> tuple[I64, I64]:
     r"""Start and end offsets of every run of word characters (``\w+``)."""
     padded = np.zeros(len(is_word) + 2, dtype=np.bool_)
     padded[1:-1] = is_word
-    edges = np.flatnonzero(padded[1:] != padded[:-1])
+    edges = (padded[1:] != padded[:-1]).nonzero()[0]
     return edges[::2], edges[1::2]
 
 
-def _is_stop(stop: str, previous_word: str, abbreviations: frozenset[str]) -> bool:
-    """A full stop after an abbreviation, an initial or an ordinal ("am 1. Juli") does not end a sentence."""
-    if stop != ".":
-        return True
-    is_ordinal = previous_word.isdigit() and len(previous_word) <= 2
-    return not (is_ordinal or len(previous_word) == 1 or previous_word.casefold() in abbreviations)
+@cache
+def _longest(abbreviations: frozenset[str]) -> int:
+    """The longest word before a full stop that may keep it from ending a sentence (ordinals: 2)."""
+    return max([2, *map(len, abbreviations)])
 
 
 def _sentence_ends(
-    text: str, classes: npt.NDArray[np.uint8], starts: I64, ends: I64, abbreviations: frozenset[str]
-) -> list[tuple[int, int]]:
-    """(offset, words before it) of every sentence end; line breaks always end a sentence.
+    text: str,
+    codes: npt.NDArray[np.uint32],
+    classes: npt.NDArray[np.uint8],
+    starts: I64,
+    ends: I64,
+    abbreviations: frozenset[str],
+) -> tuple[I64, I64]:
+    """Offset after, and words before, every sentence end; line breaks always end a sentence.
 
     Hand-written splitter: spaCy's sentencizer would cost more than the whole reuse stage (the throughput
-    goal is 1,000 articles/s); abbreviations come from rules/reuse.json. Only the first character of each
-    run of stop characters is looked at with the regex, so the cost follows the number of sentences.
+    goal is 1,000 articles/s); abbreviations come from rules/reuse.json. Candidates are the first
+    character of each run of stop characters; the common case ". Der" is answered with array lookups, the
+    regex looks only at the rest. A full stop after an abbreviation, an initial or an ordinal ("am 1.
+    Juli") does not end a sentence: only words of at most an abbreviation's length are looked at in Python.
+    Array methods instead of numpy functions: on these short arrays the functions' dispatch costs more
+    than the work (measured).
     """
-    run_start = classes == _STOP_CHAR
-    run_start[1:] &= classes[:-1] != _STOP_CHAR
-    first = np.flatnonzero(run_start | (classes == _LINE_BREAK))
-    before = np.searchsorted(starts, first)
-    previous = np.maximum(before - 1, 0)  # the word before each candidate, if there is one
-    lows, highs = (starts[previous], ends[previous]) if len(starts) else (before, before)
-    found: list[tuple[int, int]] = []
-    seen = 0  # words before the previous stop token: a stop right after another has no previous word
-    for position, words, lo, hi in zip(
-        first.tolist(), before.tolist(), lows.tolist(), highs.tolist(), strict=True
-    ):
-        char = text[position]
-        match = _STOP.match(text, position) if char != "\n" else None
-        if char != "\n" and match is None:
-            continue  # a full stop inside a number or before lower case: no token at all
-        word = text[lo:hi] if words > seen else ""
-        seen = words
-        if _is_stop(char, word, abbreviations):
-            found.append((match.end() if match else position + 1, words))
-    return found
+    stop = classes == _STOP_CHAR
+    candidate = classes == _LINE_BREAK
+    candidate[:1] |= stop[:1]
+    candidate[1:] |= stop[1:] > stop[:-1]
+    first = candidate.nonzero()[0]
+    after = first + 1
+    # "clip" repeats the last character: no false space and capital at the end, the regex decides there
+    fast = (codes.take(after, mode="clip") == 32) & _CAPITAL_CODES.take(
+        codes.take(after + 1, mode="clip"), mode="clip"
+    )
+    fast |= codes[first] == 10
+    slow = (~fast).nonzero()[0]
+    if len(slow):
+        token = np.ones(len(first), dtype=np.bool_)
+        for k, position in zip(slow.tolist(), first[slow].tolist(), strict=True):
+            match = _STOP.match(text, position)
+            if match is None:
+                token[k] = False  # a full stop inside a number or before lower case: no token at all
+            else:
+                after[k] = match.end()
+        first, after = first[token], after[token]
+    words = starts.searchsorted(first)
+    # the length of the word right before each stop token; a stop right after another has none
+    length = (ends - starts)[words - 1] if len(starts) else np.zeros_like(words)
+    length[words == np.concatenate(([0], words[:-1]))] = 0
+    dot = codes[first] == 46
+    initial = dot & (length == 1)
+    for k in (dot & (length >= 2) & (length <= _longest(abbreviations))).nonzero()[0].tolist():
+        word = text[starts[words[k] - 1] : ends[words[k] - 1]]
+        initial[k] = (len(word) <= 2 and word.isdigit()) or word.casefold() in abbreviations
+    ending = ~initial
+    return after[ending], words[ending]
 
 
 def split_sentences(text: str, rules: ReuseRules | None = None) -> list[tuple[int, int]]:
     """Sentence spans (start, end) of ``text``, without surrounding whitespace; line breaks end a sentence."""
-    classes = _char_classes()[_code_points(text)]
+    codes = _code_points(text)
+    classes = _char_classes().take(codes)
     starts, ends = _word_spans(classes == _WORD_CHAR)
+    abbreviations = (rules or ReuseRules.load()).abbreviations
     spans: list[tuple[int, int]] = []
     start = 0
-    for end, _ in _sentence_ends(text, classes, starts, ends, (rules or ReuseRules.load()).abbreviations):
+    for end in _sentence_ends(text, codes, classes, starts, ends, abbreviations)[0].tolist():
         _push_span(spans, text, start, end)
         start = end
     _push_span(spans, text, start, len(text))
@@ -199,24 +222,27 @@ def _push_span(spans: list[tuple[int, int]], text: str, start: int, end: int) ->
 # --- hashing ---------------------------------------------------------------------------------------------
 
 _M1, _M2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
-_S30, _S27, _S31, _S20 = np.uint64(30), np.uint64(27), np.uint64(31), np.uint64(20)
+_S30, _S27, _S31, _S20, _S32 = np.uint64(30), np.uint64(27), np.uint64(31), np.uint64(20), np.uint64(32)
 _SENTENCE_SHIFT = np.uint64(44)  # anchors: sentence number (up to 2**20 sentences) above 44 hash bits
 _HASH_BITS = np.uint64((1 << 44) - 1)
 
 
 def _mix(x: U64) -> U64:
     """splitmix64 finaliser (wrapping uint64 array arithmetic): combined word hashes act as random keys."""
-    x = x ^ (x >> _S30)
-    x = x * _M1
-    x = x ^ (x >> _S27)
-    x = x * _M2
-    return x ^ (x >> _S31)
+    x = x ^ (x >> _S30)  # a new array: the argument stays as it was; the rest works in place
+    x *= _M1
+    x ^= x >> _S27
+    x *= _M2
+    x ^= x >> _S31
+    return x
 
 
 _K1, _K2 = np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F)  # odd: multiplying is a bijection
 
 
-def _word_hashes(codes: npt.NDArray[np.uint32], is_word: npt.NDArray[np.bool_], ends: I64) -> U64:
+def _word_hashes(
+    codes: npt.NDArray[np.uint32], is_word: npt.NDArray[np.bool_], starts: I64, ends: I64
+) -> U64:
     """Deterministic 64-bit hashes of the case-folded words (unlike hash()), vectorised: the sum of the
     hashed character trigrams of each word, its edges included. The words, one NUL after each, are folded
     as one string: folding changes lengths (ß -> ss), so it comes after cutting the words out.
@@ -224,23 +250,40 @@ def _word_hashes(codes: npt.NDArray[np.uint32], is_word: npt.NDArray[np.bool_], 
     if not len(ends):
         return np.zeros(0, np.uint64)
     keep = is_word.copy()
-    keep[ends[:-1]] = True  # the non-word character after each word but the last, as NUL
-    joined = np.where(is_word, codes, 0)[keep].tobytes().decode("utf-32-le", "surrogatepass")
+    keep[ends[:-1]] = True  # the non-word character after each word but the last, made a NUL
+    masked = codes.copy()
+    masked[ends[:-1]] = 0
+    joined = masked[keep].tobytes().decode("utf-32-le", "surrogatepass")
     folded = _code_points(joined.casefold())
     chars = np.zeros(len(folded) + 2, dtype=np.uint64)  # NUL before the first and after the last word
     chars[1:-1] = folded
-    trigrams = _mix((chars[:-2] * _K1 + chars[1:-1]) * _K2 + chars[2:])  # one centred on each character
+    centred = chars[:-2] * _K1  # one trigram centred on each character
+    centred += chars[1:-1]
+    centred *= _K2
+    centred += chars[2:]
+    trigrams = _mix(centred)
     trigrams[folded == 0] = 0  # those centred on a NUL span two words
-    return np.add.reduceat(trigrams, np.flatnonzero(chars[:-2] == 0))
+    return np.add.reduceat(trigrams, (chars[:-2] == 0).nonzero()[0])
+
+
+def _sorted_runs(values: npt.NDArray[_Int]) -> tuple[npt.NDArray[_Int], I64]:
+    """``values`` sorted, and where each run of equal values starts."""
+    ordered = values.copy()
+    ordered.sort()
+    first = np.ones(len(ordered), dtype=np.bool_)
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    return ordered, first.nonzero()[0]
+
+
+def _unique(values: npt.NDArray[_Int]) -> npt.NDArray[_Int]:
+    """Sorted distinct values; np.unique costs several times more on the short arrays of one article."""
+    ordered, starts = _sorted_runs(values)
+    return ordered[starts]
 
 
 def _distinct(values: npt.NDArray[_Int]) -> tuple[npt.NDArray[_Int], I64]:
-    """Sorted distinct values and how often each occurs; np.unique costs several times more on the short
-    arrays of one article (measured)."""
-    ordered = np.sort(values)
-    first = np.ones(len(ordered), dtype=np.bool_)
-    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
-    starts = np.flatnonzero(first)
+    """Sorted distinct values and how often each occurs."""
+    ordered, starts = _sorted_runs(values)
     counts = np.empty_like(starts)
     counts[:-1] = starts[1:] - starts[:-1]
     counts[-1:] = len(ordered) - starts[-1:]
@@ -266,16 +309,16 @@ class _OnePermutationHash:
 
     def signature(self, ordered: U64) -> npt.NDArray[np.uint32]:
         """Signature of a set of random 64-bit hashes, given sorted; low 32 bits of each chosen hash."""
-        first = np.searchsorted(ordered, self._bounds)
+        first = ordered.searchsorted(self._bounds)
         after = np.empty_like(first)  # first hash of the next slot
         after[:-1] = first[1:]
         after[-1] = len(ordered)
         filled = first < after
         found = ordered[np.minimum(first, len(ordered) - 1)]
-        empty = np.flatnonzero(~filled)
+        empty = (~filled).nonzero()[0]
         if len(empty):  # the first filled slot of each empty slot's probe sequence
             probes = self._probes[empty]
-            found[empty] = found[probes[np.arange(len(empty)), np.argmax(filled[probes], axis=1)]]
+            found[empty] = found[probes[np.arange(len(empty)), filled[probes].argmax(axis=1)]]
         return found.astype(np.uint32)
 
 
@@ -287,10 +330,19 @@ class _Features:
     words: U64  # hash of every normalised word, in text order
     starts: I64  # character offset of every word in ``text``
     ends: I64
-    bounds: list[tuple[int, int]]  # word range of each sentence
+    sentence_ends: I64  # word number after each sentence's last word; sentences without words left out
     shingles: U64  # word shingles that do not cross a sentence end, in text order
     shingle_sentence: I64  # sentence number of each shingle
     _word_list: list[int] | None = None
+    _bounds: list[tuple[int, int]] | None = None
+
+    @property
+    def bounds(self) -> list[tuple[int, int]]:
+        """Word range of each sentence; only alignment needs them as Python ints, so made lazily."""
+        if self._bounds is None:
+            ends = self.sentence_ends.tolist()
+            self._bounds = list(zip([0, *ends[:-1]], ends, strict=True)) if ends else []
+        return self._bounds
 
     def sentence_words(self, i: int) -> list[int]:
         lo, hi = self.bounds[i]
@@ -305,31 +357,28 @@ class _Features:
 
 def _features(text: str, rules: ReuseRules) -> _Features:
     codes = _code_points(text)
-    classes = _char_classes()[codes]
+    classes = _char_classes().take(codes)
     is_word = classes == _WORD_CHAR
     starts, ends = _word_spans(is_word)
-    done, lengths = 0, []  # words per sentence, sentences without words left out
-    for _, words in _sentence_ends(text, classes, starts, ends, rules.abbreviations):
-        if words > done:
-            lengths.append(words - done)
-            done = words
-    if len(starts) > done:
-        lengths.append(len(starts) - done)
-    ends_of = np.cumsum(lengths, dtype=np.int64)
-    bounds = list(zip((ends_of - lengths).tolist(), ends_of.tolist(), strict=True))
-    hashes = _word_hashes(codes, is_word, ends)
+    cuts = np.concatenate(
+        (_sentence_ends(text, codes, classes, starts, ends, rules.abbreviations)[1], [len(starts)])
+    )
+    sentence_ends = cuts[cuts > np.concatenate(([0], cuts[:-1]))]  # word counts ascend: drop repeats, zeros
+    hashes = _word_hashes(codes, is_word, starts, ends)
     width = rules.shingle_words
     count = len(hashes) - width + 1
     if count <= 0:
         empty = np.zeros(0, np.uint64)
-        return _Features(text, hashes, starts, ends, bounds, empty, empty.astype(np.int64))
-    sentence = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
+        return _Features(text, hashes, starts, ends, sentence_ends, empty, empty.astype(np.int64))
+    sentence = np.zeros(len(hashes), dtype=np.int64)  # sentence number of every word
+    sentence[sentence_ends[:-1]] = 1
+    sentence = sentence.cumsum()
     shingles = hashes[:count].copy()
     for k in range(1, width):  # a polynomial in the word hashes, mixed once: order matters
         shingles = shingles * _K1 + hashes[k : k + count]
     shingles = _mix(shingles)
     inside = sentence[:count] == sentence[width - 1 :]
-    return _Features(text, hashes, starts, ends, bounds, shingles[inside], sentence[:count][inside])
+    return _Features(text, hashes, starts, ends, sentence_ends, shingles[inside], sentence[:count][inside])
 
 
 # --- compact posting store -------------------------------------------------------------------------------
@@ -343,29 +392,29 @@ class _Segment:
 
     keys: U64
     values: npt.NDArray[np.int32]
-    directory: I64  # directory[p]: first posting whose key's top bits are >= p
-    shift: np.uint64
+    directory: I64  # directory[p]: first posting in slot p or a later one
+    slots: np.uint64
 
     @classmethod
     def build(cls, keys: U64, values: npt.NDArray[np.int32]) -> _Segment:
-        """A segment of postings already sorted by key; about 4 to 8 postings per directory slot."""
-        bits = max(len(keys).bit_length() - 3, 1)
-        shift = np.uint64(64 - bits)
-        per_slot = np.bincount((keys >> shift).astype(np.intp), minlength=1 << bits)
-        return cls(keys, values, np.r_[0, np.cumsum(per_slot)], shift)
+        """A segment of postings already sorted by key; 8 postings per directory slot on average."""
+        slots = np.uint64(max(len(keys) // 8, 1))
+        per_slot = np.bincount(_slot(keys, slots), minlength=int(slots))
+        return cls(keys, values, np.concatenate([[0], np.cumsum(per_slot)]), slots)
 
     def __len__(self) -> int:
         return len(self.keys)
 
-    def find(self, needles: U64) -> tuple[I64, I64]:
-        """(needle number, value) of every posting whose key is one of ``needles``."""
-        prefix = (needles >> self.shift).astype(np.intp)
-        lo, counts = self.directory[prefix], self.directory[prefix + 1] - self.directory[prefix]
+    def find(self, needles: U64, owners: bool) -> tuple[I64 | None, npt.NDArray[np.int32]]:
+        """Value of every posting whose key is one of ``needles``, and if asked its needle's number."""
+        slot = _slot(needles, self.slots)
+        lo = self.directory[slot]
+        counts = self.directory[slot + 1] - lo
         # every slot position lo[i] .. lo[i] + counts[i] - 1, flattened without a Python loop
-        index = np.arange(counts.sum()) + np.repeat(lo - np.cumsum(counts) + counts, counts)
-        owner = np.repeat(np.arange(len(needles)), counts)
-        hit = self.keys[index] == needles[owner]
-        return owner[hit], self.values[index[hit]].astype(np.int64)
+        index = np.arange(counts.sum()) + (lo - counts.cumsum() + counts).repeat(counts)
+        hit = (self.keys[index] == needles.repeat(counts)).nonzero()[0]
+        owner = np.arange(len(needles)).repeat(counts)[hit] if owners else None
+        return owner, self.values[index[hit]]
 
     def merge(self, other: _Segment) -> _Segment:
         """Both segments' postings in one: a linear insertion of the sorted ``other``, no re-sort."""
@@ -374,6 +423,12 @@ class _Segment:
 
     def nbytes(self) -> int:
         return self.keys.nbytes + self.values.nbytes + self.directory.nbytes
+
+
+def _slot(keys: U64, slots: np.uint64) -> npt.NDArray[np.intp]:
+    """Directory slot of each key: its top 32 bits scaled to [0, slots), so the slot order is key order
+    and the directory has exactly the size asked for (a constant 1 byte per posting)."""
+    return (((keys >> _S32) * slots) >> _S32).astype(np.intp)
 
 
 class _Postings:
@@ -407,23 +462,28 @@ class _Postings:
     def lookup(self, keys: U64, max_df: int | None = None) -> I64:
         """Values of every posting of every key; keys with more than ``max_df`` postings are skipped."""
         wanted = keys.tolist()
-        latest = np.array([self._latest.get(k, -1) for k in wanted], dtype=np.int64)
-        owners, values = [np.flatnonzero(latest >= 0)], [latest[latest >= 0]]
+        get = self._latest.get
+        latest = np.array([get(k, -1) for k in wanted], dtype=np.int64)
+        found = latest >= 0
+        owners: list[I64] = [found.nonzero()[0]] if max_df is not None else []
+        values: list[npt.NDArray[np.signedinteger]] = [latest[found]]
         again = list(self._earlier.keys() & wanted)
         if again:
-            number = {key: i for i, key in enumerate(wanted)}
             held = [self._earlier[key] for key in again]
-            owners.append(np.repeat([number[key] for key in again], [len(h) for h in held]))
             values.append(np.fromiter(chain.from_iterable(held), dtype=np.int64))
+            if max_df is not None:
+                number = {key: i for i, key in enumerate(wanted)}
+                owners.append(np.array([number[key] for key in again]).repeat([len(h) for h in held]))
         for segment in self._segments:
-            owner, value = segment.find(keys)
-            owners.append(owner)
+            owner, value = segment.find(keys, owners=max_df is not None)
             values.append(value)
-        value = np.concatenate(values)
+            if owner is not None:
+                owners.append(owner)
+        every = np.concatenate(values, dtype=np.int64)
         if max_df is None:
-            return value
+            return every
         owner = np.concatenate(owners)
-        return value[np.bincount(owner, minlength=len(keys))[owner] <= max_df]
+        return every[np.bincount(owner, minlength=len(keys))[owner] <= max_df]
 
     def nbytes(self) -> int:
         return sum(segment.nbytes() for segment in self._segments)
@@ -443,7 +503,7 @@ class _Postings:
             ]
         )
         self._latest, self._earlier, self._recent_count = {}, {}, 0
-        order = np.argsort(keys, kind="stable")
+        order = keys.argsort()  # the order of one key's values does not matter to any caller
         fresh = _Segment.build(keys[order], values[order])
         if len(self._segments) == 2:
             fresh = self._segments.pop().merge(fresh)
@@ -527,7 +587,8 @@ class ReuseIndex:
         if article.id in self._number:
             raise ValueError(f"article already indexed: {article.id}")
         features = _features(article.text, self.rules)
-        ordered = np.sort(features.shingles)
+        ordered = features.shingles.copy()
+        ordered.sort()
         size = int(np.count_nonzero(ordered[1:] != ordered[:-1])) + 1 if len(ordered) else 0
         signature = self._signature(ordered)
         band_keys = self._band_keys(signature) if size else np.zeros(0, np.uint64)
@@ -535,7 +596,7 @@ class ReuseIndex:
         duplicates = self._duplicates(signature, self._postings.lookup(band_keys), size)
         candidates: list[int] = []
         if with_candidates:
-            sharing = self._postings.lookup(_distinct(anchors)[0], self.rules.anchor_max_df)
+            sharing = self._postings.lookup(_unique(anchors), self.rules.anchor_max_df)
             candidates = self._candidates(sharing, duplicates)
         number = len(self._articles)
         self._articles.append(article)
@@ -556,7 +617,8 @@ class ReuseIndex:
         rows = signature[: self._bands * self._rows].reshape(self._bands, self._rows).astype(np.uint64)
         keys = self._band_seeds.copy()
         for r in range(self._rows):  # a polynomial in the band's rows, mixed once
-            keys = keys * _K1 + rows[:, r]
+            keys *= _K1
+            keys += rows[:, r]
         return _mix(keys)
 
     def _anchors(self, features: _Features) -> U64:
@@ -566,21 +628,24 @@ class ReuseIndex:
         if not len(sentence):
             return np.zeros(0, np.uint64)
         # one sort by (sentence, hash): the sentence number in the top bits, the hash's top bits below
-        ordered = np.sort((sentence.astype(np.uint64) << _SENTENCE_SHIFT) | (features.shingles >> _S20))
-        start = np.searchsorted(sentence, sentence)  # sentence numbers ascend: sorting keeps them in place
+        ordered = (sentence.astype(np.uint64) << _SENTENCE_SHIFT) | (features.shingles >> _S20)
+        ordered.sort()
+        start = sentence.searchsorted(sentence)  # sentence numbers ascend: sorting keeps them in place
         rank = np.arange(len(sentence)) - start
-        lengths = np.array([hi - lo for lo, hi in features.bounds], dtype=np.int64)[sentence]
-        keep = (rank < self.rules.anchors_per_sentence) & (lengths >= self.rules.anchor_min_words)
+        ends = features.sentence_ends
+        long_enough = ends - np.concatenate(([0], ends[:-1])) >= self.rules.anchor_min_words
+        keep = (rank < self.rules.anchors_per_sentence) & long_enough[sentence]
         return _mix(ordered[keep] & _HASH_BITS)  # repeats (a sentence twice) are dropped by the caller
 
     def _duplicates(self, signature: npt.NDArray[np.uint32], sharing: I64, size: int) -> list[int]:
-        numbers = _distinct(sharing)[0]
+        numbers = _unique(sharing)
         if not len(numbers):
             return []
-        jaccard = np.count_nonzero(self._signatures[numbers] == signature, axis=1) / len(signature)
+        jaccard = (self._signatures[numbers] == signature).sum(axis=1) / len(signature)
         shared = jaccard * (self._sizes[numbers] + size) / (1 + jaccard)  # |A & B| from J and |A|, |B|
         keep = (jaccard >= self.rules.duplicate_threshold) & (shared >= self.rules.duplicate_min_shared)
-        return [int(n) for n in numbers[keep]]
+        found: list[int] = numbers[keep].tolist()
+        return found
 
     def _candidates(self, sharing: I64, duplicates: list[int]) -> list[int]:
         numbers, counts = _distinct(sharing)
@@ -626,7 +691,7 @@ def _sharing_sentences(fa: _Features, fb: _Features) -> list[tuple[int, int]]:
     at = np.arange(counts.sum()) + np.repeat(lo - np.cumsum(counts) + counts, counts)  # lo .. hi - 1, flat
     i = np.repeat(fa.shingle_sentence, counts)
     j = fb.shingle_sentence[order[at]]
-    first, second = divmod(_distinct(i * len(fb.bounds) + j)[0], len(fb.bounds))
+    first, second = divmod(_unique(i * len(fb.sentence_ends) + j), len(fb.sentence_ends))
     return list(zip(first.tolist(), second.tolist(), strict=True))
 
 

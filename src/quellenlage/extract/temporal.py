@@ -42,9 +42,10 @@ Anchoring (recorded in ``TimeRef.anchor``):
   ("im", "seit") or another year ("2012 und 2013 Gewinne") precedes it.
 - ``guideline="it-timeml"`` also follows what KRAUTS' gold keeps from its HeidelTime
   pre-annotation: a bare weekday is the last one on or before the document date, whatever the
-  tense, and "heutigen"/"morgigen" stay outside its extent; "am Wochenende" is the weekend of the document date's week; a month (or day of month)
-  in a sentence with a past verb form or a clause-final participle is the last such month up to
-  the document's month; a person's age and "künftig", "zurzeit", "vor kurzem" are unmarked.
+  tense, and "heutigen"/"morgigen" stay outside its extent; "am Wochenende" is the weekend of
+  the document date's week; a month (or day of month) in a sentence with a past verb form or a
+  clause-final participle is the last such month up to the document's month; a person's age and
+  "künftig", "zurzeit", "vor kurzem" are unmarked.
 - "in der dritten Woche", "am zweiten Tag" count from the date named last; a clock time after
   "heute und morgen, jeweils" takes the first of the two days.
 - ``narrative=True`` (histories, WikiWarsDE): the last date named anchors everything, flashbacks
