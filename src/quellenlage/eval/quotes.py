@@ -15,7 +15,8 @@
    Also printed: ``detect`` (a prediction overlapping a gold quote, counted one to one) and
    ``speaker_names`` (matched quotes whose resolved speaker shares content words with the gold mention).
 2. A folder in the layout of shared/spec (``articles/`` + ``expected_quotes.jsonl``), scored like
-   shared/tools/score.py (span overlap; the speaker right when names share content words).
+   shared/tools/score.py (span overlap; the speaker right when names share content words), on the
+   language stage's German pipeline as ``analyze`` runs it.
 
 Usage: ``python -m quellenlage.eval.quotes PATH [--json]``.
 """
@@ -33,7 +34,7 @@ from typing import Any
 import numpy as np
 from spacy.language import Language
 
-from quellenlage.eval.claims import default_nlp, prf, read_jsonl, same_source, score_spans, spec_bodies
+from quellenlage.eval.claims import prf, read_jsonl, same_source, score_spans, spec_bodies
 from quellenlage.extract.quotes import QuoteMatch, find_quote_matches, find_quotes
 from quellenlage.language.pipeline import get_nlp, ner_model_available
 
@@ -121,7 +122,7 @@ def _overlap(a: Span, b: Span) -> int:
     return max(0, min(a[1], b[1]) - max(a[0], b[0]))
 
 
-def _tokens_in(span: Span | None, token_spans: list[Span]) -> list[int]:
+def tokens_in(span: Span | None, token_spans: list[Span]) -> list[int]:
     if span is None:
         return []
     return [i for i, t in enumerate(token_spans) if _overlap(span, t) > 0]
@@ -138,7 +139,7 @@ def _with_marks(text: str, m: QuoteMatch) -> Span:
     return s, e
 
 
-def _token_f1(gold: list[int], pred: list[int]) -> float:
+def token_f1(gold: list[int], pred: list[int]) -> float:
     both = len(set(gold) & set(pred))
     if not both:
         return 0.0
@@ -153,14 +154,14 @@ def _assign(golds: list[list[int]], preds: list[list[int]], bonus: np.ndarray) -
 
     if not golds or not preds:
         return []
-    overlap = np.array([[_token_f1(g, p) for p in preds] for g in golds])
+    overlap = np.array([[token_f1(g, p) for p in preds] for g in golds])
     scores = overlap + np.where(overlap > 0, bonus, 0.0)
     rows, cols = linear_sum_assignment(scores, maximize=True)
     return [(int(r), int(c)) for r, c in zip(rows, cols, strict=True)]
 
 
 @dataclass(slots=True)
-class _Macro:
+class Macro:
     """Per-pair precision and recall, averaged over the pairs where they are defined."""
 
     precisions: list[float] = field(default_factory=list)
@@ -178,6 +179,18 @@ class _Macro:
         r = sum(self.recalls) / len(self.recalls) if self.recalls else 0.0
         f1 = 2 * p * r / (p + r) if p + r else 0.0
         return {"p": round(p, 3), "r": round(r, 3), "f1": round(f1, 3)}
+
+
+def pair_quotes(doc: GoldDocument, preds: list[QuoteMatch]) -> tuple[list[list[int]], list[tuple[int, int]]]:
+    """The corpus tokens of every predicted quote and the (gold, prediction) index pairs of the scoring."""
+    pred_q = [
+        [k for k in tokens_in(_with_marks(doc.text, m), doc.token_spans) if k not in frame]
+        for m, frame in ((m, set(tokens_in(m.frame, doc.token_spans))) for m in preds)
+    ]
+    bonus = np.array([[0.01 * (p.form == g.type) for p in preds] for g in doc.quotes]).reshape(
+        len(doc.quotes), len(preds)
+    )
+    return pred_q, _assign([g.quote_tokens for g in doc.quotes], pred_q, bonus)
 
 
 def _speaker_name_right(gold: GoldQuote, pred: QuoteMatch) -> bool:
@@ -213,8 +226,8 @@ def _detect_pairs(golds: list[GoldQuote], preds: list[QuoteMatch]) -> list[tuple
 
 @dataclass(slots=True)
 class _Tally:
-    quote: _Macro = field(default_factory=_Macro)
-    speaker: _Macro = field(default_factory=_Macro)
+    quote: Macro = field(default_factory=Macro)
+    speaker: Macro = field(default_factory=Macro)
     n_gold: int = 0
     n_pred: int = 0
     detected: int = 0
@@ -225,15 +238,8 @@ class _Tally:
 
     def add_document(self, doc: GoldDocument, preds: list[QuoteMatch]) -> None:
         golds = doc.quotes
-        pred_q = [
-            [k for k in _tokens_in(_with_marks(doc.text, m), doc.token_spans) if k not in frame]
-            for m, frame in ((m, set(_tokens_in(m.frame, doc.token_spans))) for m in preds)
-        ]
-        pred_s = [_tokens_in(m.speaker_span, doc.token_spans) for m in preds]
-        bonus = np.array([[0.01 * (p.form == g.type) for p in preds] for g in golds]).reshape(
-            len(golds), len(preds)
-        )
-        pairs = _assign([g.quote_tokens for g in golds], pred_q, bonus)
+        pred_q, pairs = pair_quotes(doc, preds)
+        pred_s = [tokens_in(m.speaker_span, doc.token_spans) for m in preds]
         for gi, pi in pairs:
             self.quote.add(golds[gi].quote_tokens, pred_q[pi])
             self.speaker.add(golds[gi].speaker_tokens, pred_s[pi])
@@ -286,7 +292,7 @@ def quote_ok(g: dict[str, Any], p: dict[str, Any]) -> bool:
 
 
 def evaluate_spec_quotes(gold_dir: Path, nlp: Language | None = None) -> dict[str, Any]:
-    nlp = nlp or default_nlp()
+    nlp = nlp or product_nlp()  # as `analyze` runs it: the speaker model reads the entities
     bodies = spec_bodies(gold_dir)
     golds = read_jsonl(gold_dir / "expected_quotes.jsonl")
     preds = {

@@ -226,7 +226,10 @@ def is_function_word(an: Analysis, j: int) -> bool:
     if not _lemma_is_lower(tok.text):
         return False
     # a name that looks like a word ("Gall", lemma "gallen") keeps its capital inside sentences too
-    return re.search(rf"[a-zäöüß,] {re.escape(tok.text)}\b", an.text) is None
+    if tok.text not in an.capital_inside:  # searched once per word and article
+        found = re.search(rf"[a-zäöüß,] {re.escape(tok.text)}\b", an.text) is not None
+        an.capital_inside[tok.text] = found
+    return not an.capital_inside[tok.text]
 
 
 def _age_adj(toks: list[Token], j: int, end: int) -> bool:
@@ -288,6 +291,7 @@ class Analysis:
     attributions: list[list[Attribution]] | None = None  # per sentence, see all_attributions
     quoted: list[tuple[int, int]] = field(default_factory=list)
     firsts: list[int] = field(default_factory=list)
+    capital_inside: dict[str, bool] = field(default_factory=dict)  # word -> capitalised after a word
 
     def tok_at(self, char: int) -> int:
         return bisect.bisect_right(self.starts, char) - 1
@@ -343,7 +347,7 @@ def _split_lines(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int
     return out
 
 
-def _is_title(word: str) -> bool:
+def is_title(word: str) -> bool:
     w = word.lower()
     return w in tables()["titles"] or w.endswith(TITLE_SUFFIXES)
 
@@ -363,7 +367,7 @@ def _collect_names(an: Analysis) -> list[tuple[int, str]]:
         if not (tok.lower in titles or tok.lower.endswith(TITLE_SUFFIXES)) or not tok.text[:1].isupper():
             continue
         j = i + 1
-        while j < len(toks) and is_cap(toks[j]) and not _is_title(toks[j].text) and j - i <= 4:
+        while j < len(toks) and is_cap(toks[j]) and not is_title(toks[j].text) and j - i <= 4:
             j += 1
         if j - i >= 3:  # at least two name tokens after the title
             names.append((toks[i + 1].start, an.text[toks[i + 1].start : toks[j - 1].end]))
@@ -438,7 +442,7 @@ def phrase_after(an: Analysis, i: int, end: int, genitive: bool = True) -> Phras
     ph = Phrase(i, j - 1, det, adjs, nouns, None, coord)
     head = nouns[-1].lower
     if genitive and j < end and toks[j].lower in ("des", "der", "von", "of") and toks[j].kind == "word":
-        carrier = head in t["carrier_nouns"] or _is_title(head)
+        carrier = head in t["carrier_nouns"] or is_title(head)
         if toks[j].lower != "von" or carrier:
             gen = phrase_after(an, j if toks[j].lower != "von" else j + 1, end, genitive=True)
             if gen is not None:
@@ -509,13 +513,13 @@ def mention_end(an: Analysis, first: int, last: int, limit: int) -> int:
             j = ph.last
             continue
         if low in COORD and low != "oder":
-            ph = _np_or_pronoun(an, k + 1, limit)
+            ph = np_or_pronoun(an, k + 1, limit)
             if ph is None or not _ends_mention(an, mention_end(an, ph.first, ph.last, limit) + 1, limit):
                 break
             j = ph.last
             continue
         if low == "," and k + 1 < limit:
-            ph = _np_or_pronoun(an, k + 1, limit)
+            ph = np_or_pronoun(an, k + 1, limit)
             if ph is None or toks[ph.first].lower in t["pronouns_person"] | t["pronouns_other"]:
                 break
             tail = mention_end(an, ph.first, ph.last, limit)
@@ -606,7 +610,7 @@ def phrase_text(an: Analysis, ph: Phrase) -> list[str]:
     ent = _entity_in(an, ph)
     if ent:
         return [resolve_name(an, ent, head.start)]
-    if len(ph.nouns) >= 2 and _is_title(ph.nouns[0].text) and not ph.genitive:
+    if len(ph.nouns) >= 2 and is_title(ph.nouns[0].text) and not ph.genitive:
         name = " ".join(_noun_text(an, n) for n in ph.nouns[1:])
         return [resolve_name(an, name, head.start)]
     if not ph.adjs and not ph.coord_adjs and not ph.det and len(ph.nouns) == 1 and not ph.genitive:
@@ -1116,7 +1120,7 @@ def _subject(an: Analysis, i: int, a: int, b: int, first: int, lemma: str) -> Ph
     if opener is not None and toks[opener].lower != "so":
         return phrase_after(an, opener + 1, i)
     if a + 1 < i and toks[a].lower in t["subordinators"]:  # "indem er sagte", "weil die Polizei mitteilte"
-        return _np_or_pronoun(an, a + 1, i)
+        return np_or_pronoun(an, a + 1, i)
     agent = _passive_agent(an, a, i, b) if lemma not in t["cited_verbs"] else None
     if agent is not None:  # "wird von der „Netzeitung“ zitiert": the agent speaks
         return agent
@@ -1125,7 +1129,7 @@ def _subject(an: Analysis, i: int, a: int, b: int, first: int, lemma: str) -> Ph
     pronoun = mittel < b and toks[mittel].lower in t["subject_pronouns"]
     if not pronoun:
         for start in (a, first) if a > first and toks[a - 1].text == "," else (a,):
-            ph = _np_or_pronoun(an, start, fin) if start < fin else None
+            ph = np_or_pronoun(an, start, fin) if start < fin else None
             if (
                 ph is not None
                 and mention_end(an, ph.first, ph.last, fin) >= fin - 1 - (start < a)
@@ -1133,7 +1137,7 @@ def _subject(an: Analysis, i: int, a: int, b: int, first: int, lemma: str) -> Ph
             ):
                 return ph  # "Lee sagte", "Lee, Chef der X, sagte", "Südkorea hat ... bezeichnet"
     if mittel < (b if fin == i else i):
-        ph = _np_or_pronoun(an, mittel, b if fin == i else i)
+        ph = np_or_pronoun(an, mittel, b if fin == i else i)
         if ph is not None:
             return ph
     return first_subject(an, a, i)
@@ -1182,7 +1186,7 @@ def first_subject(an: Analysis, a: int, i: int) -> Phrase | None:
                 ph = phrase_after(an, nxt, i, genitive=False) if nxt is not None else None
             k = ph.last + 1 if ph is not None else k + 1
             continue
-        ph = _np_or_pronoun(an, k, i)
+        ph = np_or_pronoun(an, k, i)
         if ph is not None:
             return ph
         k += 1
@@ -1199,10 +1203,32 @@ def speaker_of(an: Analysis, ph: Phrase, ctx: SpeakerMemory) -> list[str]:
     return phrase_text(an, ph)
 
 
-def _np_or_pronoun(an: Analysis, j: int, b: int) -> Phrase | None:
+def may_open_phrase(an: Analysis, j: int) -> bool:
+    """False for a token at which ``np_or_pronoun`` surely finds nothing (a cheap test before it, for
+    callers that try every token): no capital, determiner, pronoun, adjective, number or name opener."""
+    tok, t = an.tokens[j], tables()
+    if tok.kind == "num" or tok.text in NAME_OPENERS:
+        return True
+    if tok.kind != "word":
+        return False
+    low = tok.lower
+    return (
+        tok.text[:1].isupper()
+        or low in t["determiners"]
+        or low in t["pronouns_person"]
+        or low in SPEAKER_PRONOUNS
+        or low == "auch"
+        or is_adj(tok)
+    )
+
+
+SPEAKER_PRONOUNS = frozenset({"man", "wir", "we", "they", "i", "ich"})
+
+
+def np_or_pronoun(an: Analysis, j: int, b: int) -> Phrase | None:
     tok = an.tokens[j]
     t = tables()
-    if tok.lower in t["pronouns_person"] or tok.lower in ("man", "wir", "we", "they", "i", "ich"):
+    if tok.lower in t["pronouns_person"] or tok.lower in SPEAKER_PRONOUNS:
         return Phrase(j, j, None, [], [tok])
     if (
         tok.lower in t["oblique_determiners"]

@@ -14,11 +14,14 @@ statements under a source cue (``laut X``, ``nach Angaben des X``) or around a `
 sentences in Konjunktiv I that continue an account up to ``account_gap`` sentences later. Speaker mentions
 are the whole noun phrase the corpus marks (``Der 85-jährige Joseph Ratzinger``, ``Tegaye Mununhe, der
 Polizeichef der Region``); speaker names stay canonical.
+
+Two small models trained on that corpus (extract/speakers.py) then pick every quote's speaker among the
+mentions around it and, in the corpus scope, add the sentences the rules miss.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from spacy.tokens import Doc
@@ -28,6 +31,7 @@ from quellenlage.extract.attribution import (
     SEPARABLE,
     Analysis,
     Attribution,
+    Phrase,
     SpeakerMemory,
     all_attributions,
     analyse,
@@ -40,6 +44,20 @@ from quellenlage.extract.attribution import (
 )
 from quellenlage.extract.attribution import tables as attribution_tables
 from quellenlage.extract.numbers import find_numbers
+from quellenlage.extract.speakers import (
+    SENTENCE_MODEL_FILE,
+    Context,
+    LinearModel,
+    article_cues,
+    candidates,
+    char_span,
+    context,
+    features,
+    load_model,
+    none_features,
+    sentence_features,
+    speaker_name,
+)
 from quellenlage.model import Quote, QuoteKind
 
 __all__ = ["QuoteMatch", "find_quote_matches", "find_quotes", "quoted_spans"]
@@ -57,6 +75,7 @@ class QuoteMatch:
     speaker_span: tuple[int, int] | None
     form: str = "Direct"  # the corpus' quotation type: Direct, Indirect, FreeIndirect
     frame: tuple[int, int] | None = None  # cue and source inside the quote's span, not part of it
+    learned: bool = False  # found by the sentence model, not by the rules
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,22 +96,115 @@ def find_quotes(article_id: str, text: str, doc: Doc) -> list[Quote]:
     return [m.quote for m in find_quote_matches(article_id, text, doc)]
 
 
-def find_quote_matches(article_id: str, text: str, doc: Doc, sourced: bool = False) -> list[QuoteMatch]:
+def find_quote_matches(
+    article_id: str, text: str, doc: Doc, sourced: bool = False, learned: bool = True
+) -> list[QuoteMatch]:
     """Quotes with the mention of their speaker. ``sourced`` adds what a quotation corpus annotates beyond
     speech proper: statements under a source cue (``laut X``, ``nach Angaben des X``, ``X zufolge``,
     ``demnach``, ``wie X mitteilte``), indicative clauses closed by ``so X``/``sagte X``, and sentences in
-    Konjunktiv I or with ``soll`` that continue a source's account (free indirect speech)."""
+    Konjunktiv I or with ``soll`` that continue a source's account (free indirect speech). ``learned``: the
+    speaker model (extract/speakers.py) picks each speaker among the mentions around the quote."""
     an = analyse(text, doc, "en" if doc.lang_ == "en" else "de")
     memory = SpeakerMemory()
+    sentence_atts = cue_attributions(an)
+    direct = _direct(article_id, an, sentence_atts, an.quoted, memory, sourced)
+    reported = _reported(article_id, an, sentence_atts, [m.quote for m in direct], sourced)
+    if sourced:
+        reported += _continued(article_id, an, sentence_atts, direct + reported)
+    matches = sorted(direct + reported, key=lambda m: (m.quote.start, m.quote.end))
+    model = load_model() if learned and an.lang == "de" else None
+    if model is None:
+        return matches
+    sentences = load_model(SENTENCE_MODEL_FILE) if sourced else None
+    if sentences is not None:
+        matches = _learned_sentences(article_id, an, matches, sentence_atts, sentences)
+    return _learned_speakers(an, matches, sentence_atts, model)
+
+
+def cue_attributions(an: Analysis) -> list[list[Attribution]]:
+    """The cues of every sentence outside quotation marks (a cue inside a quote is the quoted speaker's)."""
     sentence_atts = all_attributions(an)
     spans = an.quoted
     if spans:
         sentence_atts = [[a for a in atts if not _inside(a.cue_start, spans)] for atts in sentence_atts]
-    direct = _direct(article_id, an, sentence_atts, spans, memory, sourced)
-    reported = _reported(article_id, an, sentence_atts, [m.quote for m in direct], sourced)
-    if sourced:
-        reported += _continued(article_id, an, sentence_atts, direct + reported)
-    return sorted(direct + reported, key=lambda m: (m.quote.start, m.quote.end))
+    return sentence_atts
+
+
+def speaker_contexts(
+    an: Analysis, matches: list[QuoteMatch], sentence_atts: list[list[Attribution]]
+) -> list[Context]:
+    """What the speaker model knows of each quote, the previous quote's speaker as the rules read it."""
+    out = []
+    previous: tuple[int, int] | None = None
+    cues = article_cues(an, sentence_atts)
+    for m in matches:
+        quote = (m.quote.start, m.quote.end)
+        out.append(context(an, quote, m.form, m.speaker_span, previous, cues, m.frame, m.learned))
+        previous = m.speaker_span or previous
+    return out
+
+
+def covered_sentences(an: Analysis, matches: list[QuoteMatch]) -> dict[int, str]:
+    """Sentence index -> the form of the quote that touches it."""
+    return {
+        k: m.form
+        for m in matches
+        for k in range(_sentence_index(an, m.quote.start), _sentence_index(an, m.quote.end - 1) + 1)
+    }
+
+
+def _learned_sentences(
+    article_id: str,
+    an: Analysis,
+    matches: list[QuoteMatch],
+    sentence_atts: list[list[Attribution]],
+    model: LinearModel,
+) -> list[QuoteMatch]:
+    """The corpus scope's quotes the rules miss: a sentence the sentence model rates as more likely a quote
+    than not becomes one (its speaker is left to the speaker model)."""
+    covered = covered_sentences(an, matches)
+    added = [
+        sentence_match(article_id, an, si, sentence_atts)
+        for si in range(len(an.sentences))
+        if si not in covered and model.score(sentence_features(an, si, sentence_atts, covered)) > 0
+    ]
+    return sorted(matches + added, key=lambda m: (m.quote.start, m.quote.end))
+
+
+def sentence_match(
+    article_id: str, an: Analysis, si: int, sentence_atts: list[list[Attribution]]
+) -> QuoteMatch:
+    """Sentence ``si`` as a quote the sentence model found, without its closing punctuation."""
+    first, end = an.sentences[si]
+    stop = end
+    while stop > first + 1 and an.tokens[stop - 1].text in ".!?":
+        stop -= 1
+    s, e = an.tokens[first].start, an.tokens[stop - 1].end
+    form = "Indirect" if any(a.kind == "speech" for a in sentence_atts[si]) else "FreeIndirect"
+    return QuoteMatch(Quote(article_id, s, e, an.text[s:e], None, None, "reported"), None, form, learned=True)
+
+
+def _learned_speakers(
+    an: Analysis, matches: list[QuoteMatch], sentence_atts: list[list[Attribution]], model: LinearModel
+) -> list[QuoteMatch]:
+    """Each quote's speaker becomes the candidate mention the model ranks first, or none when the option
+    "no speaker" ranks above them all."""
+    names = {a.source_span: a.sources for atts in sentence_atts for a in atts if a.source_span is not None}
+    out = []
+    memo: dict[int, tuple[Phrase, int] | None] = {}
+    for m, ctx in zip(matches, speaker_contexts(an, matches, sentence_atts), strict=True):
+        scored = [(model.score(features(an, c, ctx)), c) for c in candidates(an, ctx, memo)]
+        best = max(scored, key=lambda sc: sc[0], default=None)
+        if best is None or best[0] <= model.score(none_features(an, ctx)):
+            out.append(replace(m, quote=replace(m.quote, speaker=None), speaker_span=None))
+            continue
+        span = char_span(an, best[1])
+        if span == m.speaker_span:
+            out.append(m)
+            continue
+        name = speaker_name(an, best[1], names, m.quote.speaker)
+        out.append(replace(m, quote=replace(m.quote, speaker=name), speaker_span=span))
+    return out
 
 
 def _sentence_index(an: Analysis, char: int) -> int:
