@@ -163,6 +163,14 @@ def test_shipped_model_labels(ner: Language) -> None:
     assert set(ner.get_pipe("ner").labels) == {"PER", "ORG", "LOC", "MISC"}
 
 
+def test_shipped_model_flags_person_names(ner: Language) -> None:
+    """The last two vector columns flag first names and surnames (Faker's name lists, see train_ner.py)."""
+    vectors = ner.vocab.vectors
+    doc = ner.make_doc("Angela Schmidt regiert")
+    assert len(vectors.gazetteers) == 4
+    assert vectors.get_batch(doc.to_array("ORTH"))[:, -2:].tolist() == [[1, 0], [0, 1], [0, 0]]
+
+
 def _piece_vectors(gazetteer: set[str]) -> PieceVectors:
     """A small table over the real USE SentencePiece model: one random row per piece of a few words."""
     digest = hashlib.sha256(sentencepiece_model_path().read_bytes()).hexdigest()

