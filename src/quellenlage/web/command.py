@@ -10,6 +10,8 @@ import typer
 from ..store import DEFAULT_DB
 from .settings import Settings
 
+KEEP_ALIVE_SECONDS = 75
+
 
 def _rate(value: str | None) -> str | None:
     """A rate in the `limits` notation ("60/minute"), or none for no limit."""
@@ -79,4 +81,14 @@ def serve(
         allow_private_urls=allow_private_urls,
     )
     typer.echo(f"quellenlage on http://{host}:{port}/ over {db} (API schema: /api/openapi.json)", err=True)
-    uvicorn.run(create_app(settings), host=host, port=port, access_log=access_log, log_level="info")
+    # Idle connections are kept as long as nginx keeps its own (75 s), longer than most clients and proxies
+    # keep theirs (aiohttp 15 s, nginx upstream 60 s; uvicorn's default is 5 s): the side that closes an
+    # idle connection should be the client, else a request it sends just then meets a closing connection.
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        access_log=access_log,
+        log_level="info",
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
+    )

@@ -37,7 +37,7 @@ META = "web_meta"  # the store's version: it grows with every write, so readers 
 # reload of 10,000 articles' stories holds the interpreter lock for ~0.4 s, which readers would feel).
 CHANGES = "web_changes"
 KEEP_CHANGES = 1024  # versions whose change log is kept; a reader further behind reloads everything
-WRITER_NICENESS = 10  # adding articles is background work: readers get the CPU first
+WRITER_NICENESS = 5  # adding articles is background work: readers get more of the CPU
 CHUNK = 256  # articles analysed together when many arrive at once (bounds memory)
 
 
