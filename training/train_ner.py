@@ -317,18 +317,23 @@ def smartdata_docs(nlp: spacy.Language) -> Iterator[Doc]:
         yield doc
 
 
-def corpus_words(extra: Counter[str]) -> Counter[str]:
-    """Word counts of the shared news corpora (10kGNAD test, Wikinews quotation corpus) and the training data:
-    their pieces make up the shipped piece table, and the most frequent of them fit the PCA."""
-    counts: Counter[str] = Counter()
-    nlp = spacy.blank("de")
+def news_texts() -> list[str]:
+    """The texts of 10kGNAD test and the Wikinews quotation corpus (train and dev)."""
     texts: list[str] = []
     with gzip.open(GNAD, "rt", encoding="utf-8") as f:
         texts.extend(row[1] for row in csv.reader(f, delimiter=";", quotechar="'"))
     for name in ("train.jsonl.gz", "dev.jsonl.gz"):
         with gzip.open(QUOTES / name, "rt", encoding="utf-8") as f:
             texts.extend(json.loads(line)["originalText"] for line in f)
-    for doc in nlp.tokenizer.pipe(texts):
+    return texts
+
+
+def corpus_words(extra: Counter[str]) -> Counter[str]:
+    """Word counts of the shared news corpora (10kGNAD test, Wikinews quotation corpus) and the training data:
+    their pieces make up the shipped piece table, and the most frequent of them fit the PCA."""
+    counts: Counter[str] = Counter()
+    nlp = spacy.blank("de")
+    for doc in nlp.tokenizer.pipe(news_texts()):
         counts.update(t.text for t in doc if not t.is_space)
     counts.update(extra)
     return counts
@@ -463,12 +468,7 @@ def raw_sentences() -> Iterator[str]:
     """Unlabelled German text for pretraining the tok2vec: the sentences of the shared news corpora (10kGNAD
     test, the Wikinews quotation corpus, SmartData) and UD German GSD dev. No GermEval text (the held-out
     part must stay unseen)."""
-    texts: list[str] = []
-    with gzip.open(GNAD, "rt", encoding="utf-8") as f:
-        texts.extend(row[1] for row in csv.reader(f, delimiter=";", quotechar="'"))
-    for name in ("train.jsonl.gz", "dev.jsonl.gz"):
-        with gzip.open(QUOTES / name, "rt", encoding="utf-8") as f:
-            texts.extend(json.loads(line)["originalText"] for line in f)
+    texts = news_texts()
     texts.extend((obj.get("text") or {}).get("string") or "" for obj in read_smartdata(SMARTDATA))
     with UD_GSD.open(encoding="utf-8") as f:
         texts.extend(line[len("# text = ") :] for line in f if line.startswith("# text = "))
