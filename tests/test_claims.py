@@ -46,6 +46,10 @@ def test_heart_of_the_matter() -> None:
             False,
         ),
         ("Wie die Polizei mitteilte, wurden 12 Menschen verletzt.", ["Polizei"], False),
+        ("Die Polizei meldete 12 Verletzte.", ["Polizei"], False),
+        # "sich melden" is coming forward, not reporting: no one vouches for the figure
+        ("Tausende Freiwillige meldeten sich, um beim Aufräumen zu helfen.", [], False),
+        ("Bei der Feuerwehr haben sich 200 Helfer gemeldet.", [], False),
         ("Der Täter soll 12 Menschen verletzt haben.", [], True),
         ("Nach ersten Schätzungen starben 300 Menschen.", [], True),
         (

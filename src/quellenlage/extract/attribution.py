@@ -987,6 +987,10 @@ def _speech(an: Analysis, i: int, first: int, end: int, ctx: SpeakerMemory) -> A
         (i + 1 < end and toks[i + 1].lower == "es") or toks[i - 1].lower == "es"
     ):
         return None
+    if verb.lemma in t["reflexive_not_speech"] and any(
+        toks[k].lower == "sich" for k in range(a, min(i + 2, end))
+    ):
+        return None  # "Tausende Freiwillige meldeten sich": they came forward, they reported nothing
     subject = (
         _heisst_es_source(an, i, b) if verb.lemma == "heißen" else _subject(an, i, a, b, first, verb.lemma)
     )
