@@ -38,14 +38,19 @@ MAX_URLS = 50
 UPLOAD_PREFIX = "quellenlage-upload-"
 
 
-async def read_access(
-    request: Request, _credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
-) -> Reader:
-    """Async, as the cached pages are answered on the event loop: no thread hop for a check this small."""
+def readable(request: Request) -> Reader:
+    """The app's reader, once the guard lets this request read (the API's and the pages' check)."""
     guard: Guard = request.app.state.guard
     guard.read(request)
     reader: Reader = request.app.state.reader
     return reader
+
+
+async def read_access(
+    request: Request, _credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+) -> Reader:
+    """Async, as the cached pages are answered on the event loop: no thread hop for a check this small."""
+    return readable(request)
 
 
 async def write_access(

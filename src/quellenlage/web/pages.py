@@ -18,9 +18,8 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
-from .api import find_article, story_id_of, story_view
+from .api import find_article, readable, story_id_of, story_view
 from .reader import Reader
-from .security import Guard
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
@@ -30,10 +29,8 @@ SPARK_POINTS = 60
 
 
 async def page_access(request: Request) -> Reader:
-    guard: Guard = request.app.state.guard
-    guard.read(request)
-    reader: Reader = request.app.state.reader
-    return reader
+    """As the API's ``read_access``, without the bearer scheme in the OpenAPI schema (pages are not in it)."""
+    return readable(request)
 
 
 Reading = Annotated[Reader, Depends(page_access)]
