@@ -7,9 +7,11 @@ import itertools
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from spacy.tokens import Doc
 
 from quellenlage.language import NerModelMissingError, analyse, get_nlp, ner_model_available
 from quellenlage.language.names import apply_name_rules
+from quellenlage.language.pipeline import _without_article
 from quellenlage.model import Article
 
 SENTENCES = [
@@ -85,6 +87,34 @@ def test_english_entities_from_gazetteer_and_model() -> None:
     assert ("North Korean", "PER") not in found
     lavrov = next(e for e in result.entities if e.name == "Sergei Lavrov")
     assert lavrov.roles == ["Foreign Minister"]
+
+
+@pytest.mark.parametrize(
+    ("words", "start"),
+    [(["The", "Wendtal", "Water", "Authority"], 1), (["the", "Hague"], 1), (["The"], 0), (["Reuters"], 0)],
+)
+def test_borrowed_english_names_leave_out_the_article(words: list[str], start: int) -> None:
+    doc = Doc(get_nlp("en", ner=False).vocab, words=words)
+    assert _without_article(doc[:]) == start
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "expected"),
+    [
+        ("He said the Wendtal Water Authority had warned them.", "Wendtal Water", "Wendtal Water Authority"),
+        (
+            "Officials told Reuters Monday that it was over.",
+            "Reuters",
+            "Reuters",
+        ),  # a weekday is no name part
+        ("The Wendtal Water. Authority figures rose.", "Wendtal Water", "Wendtal Water"),  # a new sentence
+    ],
+)
+def test_english_names_take_the_capitalised_words_after_them(text: str, name: str, expected: str) -> None:
+    doc = get_nlp("en", ner=False)(text)
+    start = text.index(name)
+    doc.ents = [doc.char_span(start, start + len(name), label="ORG")]
+    assert [e.text for e in apply_name_rules(doc).ents] == [expected]
 
 
 def test_missing_model_is_a_clear_error() -> None:
@@ -190,6 +220,20 @@ def _with_rules(text: str, ents: list[tuple[str, str]]) -> set[tuple[str, str]]:
         ),
         ("Er lieferte Kim Waffen. Die Waffen kamen an.", [("Kim Waffen", "PER")], set(), {("Waffen", "PER")}),
         ("Minister Lawrow sprach. Lawrow ging.", [("Lawrow", "LOC")], {("Lawrow", "LOC")}, set()),
+        # a place is its name, without the noun naming its kind; an organisation keeps it
+        (
+            "Schiffe lagen in der Hafenstadt Wonsan. Die Stadtwerke Hannover zahlen.",
+            [("Hafenstadt Wonsan", "LOC"), ("Stadtwerke Hannover", "ORG")],
+            {("Wonsan", "LOC"), ("Stadtwerke Hannover", "ORG")},
+            {("Hafenstadt Wonsan", "LOC")},
+        ),
+        # a lower-case inflected adjective is a name's derivative, not a name; "dpa" stays
+        (
+            "Die chinesischen Behörden und dpa berichten.",
+            [("chinesischen", "LOC"), ("dpa", "ORG")],
+            {("dpa", "ORG")},
+            {("chinesischen", "LOC")},
+        ),
     ],
 )
 def test_name_rules(

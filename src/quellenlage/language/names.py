@@ -12,7 +12,9 @@ in the article makes plain. Four general news conventions, applied in order:
    in the article ("Lawrow", "Lawrows").
 Inflected common nouns (their lemma differs: "Waffen") never count as name words, so a model error such as
 "Kim Waffen" does not spread.
-Rules only add names or lengthen person names; they never relabel or drop what the model found.
+Rules only add names or lengthen person names; they never relabel what the model found. They drop only its
+lower-case inflected adjectives ("die chinesischen Behörden": a name's derivative, not a name) and the noun
+naming a place's kind at the start of a place ("Hafenstadt Wonsan" -> "Wonsan", as GermEval marks it).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from quellenlage.language.canonical import role_at
-from quellenlage.language.rules import org_heads, role_heads
+from quellenlage.language.rules import english_calendar_words, org_heads, place_descriptors, role_heads
 
 MAX_NAME_WORDS = 4
 _ACRONYM = re.compile(r"[A-ZÄÖÜ][A-ZÄÖÜ0-9&-]*[A-ZÄÖÜ0-9]")
@@ -120,11 +122,44 @@ def _propagate_names(doc: Doc, words: _Words, ents: list[Span]) -> list[Span]:
     return ents
 
 
+def _english_name_tails(doc: Doc, words: _Words, ents: list[Span]) -> list[Span]:
+    """English capitalises names, not nouns: a capitalised word right after a name inside a sentence belongs
+    to it ("Wendtal Water" + "Authority"), unless it names a month or weekday."""
+    if doc.lang_ != "en":
+        return ents
+    calendar = english_calendar_words()
+    taken = {i for e in ents for i in range(e.start, e.end)}
+    out = []
+    for ent in ents:
+        end = ent.end
+        while (
+            end < len(doc) and end not in taken and words.name_like[end] and doc[end].lower_ not in calendar
+        ):
+            end += 1
+        out.append(ent if end == ent.end else Span(doc, ent.start, end, label=ent.label))
+    return out
+
+
+_INFLECTED_ADJECTIVE = re.compile(r"[a-zäöüß]+(?:e|en|er|es|em)")
+
+
+def _is_adjective(ent: Span) -> bool:
+    return all(_INFLECTED_ADJECTIVE.fullmatch(t.text) for t in ent)
+
+
+def _name_part(ent: Span) -> Span:
+    """A place without the noun naming its kind that the model took into it ("Hafenstadt Wonsan" ->
+    "Wonsan", "Nachbarland Thüringen" -> "Thüringen"): the name is the entity."""
+    if ent.label_ == "LOC" and len(ent) > 1 and ent[0].lower_ in place_descriptors() and ent[1].is_title:
+        return Span(ent.doc, ent.start + 1, ent.end, label=ent.label)
+    return ent
+
+
 @Language.component("quellenlage_name_rules")
 def apply_name_rules(doc: Doc) -> Doc:
     words = _Words.of(doc)
-    ents = list(doc.ents)
-    for rule in (_role_appositions, _org_appositions, _complete_names, _propagate_names):
+    ents = [_name_part(e) for e in doc.ents if not _is_adjective(e)]
+    for rule in (_english_name_tails, _role_appositions, _org_appositions, _complete_names, _propagate_names):
         ents = rule(doc, words, ents)
     doc.ents = sorted(ents, key=lambda e: e.start)
     return doc

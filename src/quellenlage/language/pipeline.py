@@ -300,12 +300,18 @@ class BorrowedNames:
         for doc, found in zip(originals, self.model.pipe(copies, batch_size=batch_size), strict=True):
             taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
             new = [
-                Span(doc, e.start, e.end, label=e.label_)
+                Span(doc, start, e.end, label=e.label_)
                 for e in found.ents
-                if not taken.intersection(range(e.start, e.end))
+                if not taken.intersection(range(e.start, e.end)) and (start := _without_article(e)) < e.end
             ]
             doc.ents = filter_spans([*doc.ents, *new])
             yield doc
+
+
+def _without_article(span: Span) -> int:
+    """Where the name starts: the German model takes a leading English article into it ("The Wendtal Water
+    Authority"), which English names leave out."""
+    return span.start + (span.end - span.start > 1 and span[0].lower_ == "the")
 
 
 @Language.factory("quellenlage_borrowed_names")

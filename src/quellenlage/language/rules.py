@@ -63,6 +63,19 @@ def org_heads(language: str) -> tuple[str, ...]:
     return _heads("org_heads_de.txt") if language == "de" else ()
 
 
+@cache
+def place_descriptors() -> frozenset[str]:
+    """Nouns naming a kind of place before a place's name ("Hafenstadt", "Region"), lower case."""
+    return frozenset(_heads("place_descriptors.txt"))
+
+
+@cache
+def english_calendar_words() -> frozenset[str]:
+    """English month and weekday names, lower case: capitalised, yet no part of a name."""
+    data = read_json("temporal_en.json")
+    return frozenset(data["months"]) | frozenset(data["weekdays"])
+
+
 def _heads(name: str) -> tuple[str, ...]:
     return tuple(sorted({row[0].strip().lower() for row in read_rows(name)}, key=lambda r: (-len(r), r)))
 
