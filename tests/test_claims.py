@@ -8,6 +8,7 @@ import pytest
 import spacy
 
 from quellenlage.extract.claims import find_claims
+from quellenlage.language import get_nlp, ner_model_available
 from quellenlage.model import Claim
 
 NLP = spacy.blank("de")
@@ -50,7 +51,10 @@ def test_heart_of_the_matter() -> None:
         # "sich melden" is coming forward, not reporting: no one vouches for the figure
         ("Tausende Freiwillige meldeten sich, um beim Aufräumen zu helfen.", [], False),
         ("Bei der Feuerwehr haben sich 200 Helfer gemeldet.", [], False),
+        ("Nach einer ersten Bilanz der Feuerwehr wurden rund 250 Gebäude beschädigt.", ["Feuerwehr"], False),
         ("Der Täter soll 12 Menschen verletzt haben.", [], True),
+        ("Gestern meldete man 12 Verletzte.", [], False),  # an impersonal subject vouches for nothing
+        ("Der Nationalrat beschloss im letzten Jahr 123 Gesetze.", [], False),  # a decision, not a report
         ("Nach ersten Schätzungen starben 300 Menschen.", [], True),
         (
             "Nach Schätzungen des ukrainischen und auch des südkoreanischen Geheimdienstes "
@@ -69,6 +73,66 @@ def test_heart_of_the_matter() -> None:
 def test_sources_and_hedges(text: str, sources: list[str], hedged: bool) -> None:
     (c,) = claims(text)
     assert (c.attributed_to, c.hedged) == (sources, hedged)
+
+
+NLP_EN = spacy.blank("en")
+NLP_EN.add_pipe("sentencizer")
+
+
+@pytest.mark.parametrize(
+    ("text", "sources"),
+    [
+        # English common nouns are lower-case: "police" is a source as "Polizei" is
+        ("At least 12 people were killed on Saturday, according to police.", ["police"]),
+        ("According to the district office, about 2,500 residents were evacuated.", ["district office"]),
+        ("Some local media have reported up to 20 deaths.", ["local media"]),
+        ("Rescue services said 11 injured people were being treated.", ["Rescue services"]),
+        ("The district office put the damage at around 250 million euros.", ["district office"]),
+        ("The regional government has pledged 2.5 million euros in aid.", ["regional government"]),
+        (
+            "About 11,000 troops were sent, according to South Korean intelligence officials in Seoul.",
+            ["South Korean intelligence officials"],
+        ),
+        ("The dam was built for 40 million euros in 1968.", []),
+        # English word order: the subject before the verb, after it only in a clause-final inversion
+        ("The authority, which runs the dam, said 12 homes were damaged.", ["authority"]),
+        ("Residents say they counted 12 damaged homes.", ["Residents"]),
+        ("Twelve homes were damaged, said the mayor.", ["mayor"]),
+    ],
+)
+def test_english_sources(text: str, sources: list[str]) -> None:
+    (c,) = find_claims("a", text, NLP_EN(text))
+    assert c.attributed_to == sources
+
+
+@pytest.mark.skipif(not ner_model_available(), reason="needs the shipped NER model")
+@pytest.mark.parametrize(
+    ("language", "text", "source"),
+    [
+        # English puts the comma inside the quote: the subject stands before the verb, not its object after
+        ("en", "“We counted 12 dead,” Oberle told Reuters.", "Oberle"),
+        # a role noun with the name in apposition: the name speaks
+        ("en", "“We counted 12 dead,” said its director, Peter Lammers.", "Peter Lammers"),
+        ("de", "„Wir zählten 12 Tote“, sagte ihr Sprecher, Jan Beck.", "Jan Beck"),
+    ],
+)
+def test_speaker_of_a_quote_with_a_figure(language: str, text: str, source: str) -> None:
+    (c,) = find_claims("a", text, get_nlp(language)(text))
+    assert c.attributed_to == [source]
+
+
+@pytest.mark.parametrize(
+    ("text", "counts"),
+    [
+        ("Die Zahl der Toten stieg nach Angaben der Polizei auf 15.", "Toten"),
+        ("Die Zahl der Todesopfer stieg auf mindestens zwölf.", "Todesopfer"),
+        ("Die Gesamtzahl der Verletzten liegt bei 90.", "Verletzten"),
+        ("Die Polizei zählte bislang 15.", None),
+    ],
+)
+def test_a_figure_counts_the_noun_after_zahl(text: str, counts: str | None) -> None:
+    (c,) = claims(text)
+    assert c.counts == counts
 
 
 def test_elliptic_figure_borrows_noun_and_keeps_own_event() -> None:

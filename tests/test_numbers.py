@@ -27,6 +27,7 @@ from quellenlage.extract.numbers import find_numbers, parse_digits, parse_number
         ("tausende Soldaten", "tausende", None, None, None, "tausende", True),
         ("einige Millionen Geschosse", "einige Millionen", None, None, None, "einige Millionen", True),
         ("Hunderte Menschen", "Hunderte", None, None, None, "Hunderte", True),
+        ("ein paar Hundert Helfer", "ein paar Hundert", None, None, None, "ein paar Hundert", True),
     ],
 )
 def test_german_amounts(
@@ -74,6 +75,13 @@ def test_english_amounts(text: str, value: float | None, low: float | None, high
         "zum achten Mal",
         "Tel. 030 1234567",
         "ein Mann und eine Frau",
+        "geöffnet von 10 bis 12 Uhr",  # a range of clock times
+        "zwei bis drei Jahre lang",
+        "das junge Paar",  # a couple, not the number two
+        "ein paar Menschen",
+        "seit fünf Dekaden",
+        "eine rund 14-minütige Demo",
+        "a 12-hour shift",
     ],
 )
 def test_no_amount(text: str) -> None:

@@ -280,3 +280,119 @@ def test_corpus_scope_nests_partial_quotes_and_reads_frames() -> None:
 )
 def test_speech_acts_without_clause(text: str, expected: list[tuple[str, str]]) -> None:
     assert [(form, name) for form, name, _ in speaker_mentions(text)] == expected
+
+
+def rules_only(text: str, scope: bool = True) -> list[tuple[str, str | None, str]]:
+    """The rules' quotes (no learned speaker model), in the corpus scope or the product's."""
+    matches = find_quote_matches("a", text, NLP(text), scope, learned=False)
+    return [(m.quote.text, m.quote.speaker, m.form) for m in matches]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # a zu-infinitive after a speech-act noun; the holder is the noun's genitive
+            "Die CSU reagierte auf die Forderung des Vorsitzenden Edmund Stoiber, auf die SPD zuzugehen.",
+            [("auf die SPD zuzugehen", "Edmund Stoiber", "Indirect")],
+        ),
+        (  # the infinitive clause ends before the main clause resumes; the genitive has an apposition
+            "Trotz der Ankündigung ihres Trainers, Greg Poss, den Verein zu verlassen, siegte das Team.",
+            [("den Verein zu verlassen", "Trainers", "Indirect")],
+        ),
+        (  # without a genitive the subject holds the position
+            "Die Grünen fassten am Donnerstag den Beschluss, Gespräche mit der CDU zu führen.",
+            [("Gespräche mit der CDU zu führen", "Grünen", "Indirect")],
+        ),
+        (  # a Konjunktiv clause after a noun of opinion
+            "Einige vertreten die Auffassung, die Welt befinde sich in der Endzeit.",
+            [("die Welt befinde sich in der Endzeit", "Einige", "Indirect")],
+        ),
+        (  # a dass-clause after a compound of a speech-act noun
+            "Die Opposition erneuerte am Montag ihre Rücktrittsforderung, dass der Minister gehen müsse.",
+            [("dass der Minister gehen müsse", "Opposition", "Indirect")],
+        ),
+        ("Der Plan, der seit Jahren besteht, wurde verworfen.", []),  # a relative clause is no speech
+    ],
+)
+def test_speech_noun_clauses(text: str, expected: list[tuple[str, str | None, str]]) -> None:
+    assert rules_only(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # the product takes a noun's clause only in Konjunktiv
+            "Er wandte sich gegen die Behauptung, die Kartoffel werde nicht in die Nahrung gelangen.",
+            [("die Kartoffel werde nicht in die Nahrung gelangen", "Er", "Indirect")],
+        ),
+        ("Die Grünen fassten den Beschluss, Gespräche mit der CDU zu führen.", []),
+    ],
+)
+def test_speech_noun_clauses_in_product_scope(text: str, expected: list[tuple[str, str | None, str]]) -> None:
+    assert rules_only(text, scope=False) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # a separable verb's particle written before it: verb-final ("bekannt gab")
+            "Wie die Polizei bekannt gab, werde es mehr Kontrollen geben.",
+            [("werde es mehr Kontrollen geben", "Polizei", "Indirect")],
+        ),
+        (  # ... and before an infinitive ("bekannt geben")
+            "Der Minister will morgen bekannt geben, dass das Verfahren ausgesetzt werde.",
+            [("dass das Verfahren ausgesetzt werde", "Minister", "Indirect")],
+        ),
+        (  # joined participle of a separable verb
+            "Amnesty International hat darauf hingewiesen, dass die Strafe unnötig sei.",
+            [("dass die Strafe unnötig sei", "Amnesty International", "Indirect")],
+        ),
+        (
+            "Ein Augenzeuge erzählte der Agentur, Anhänger hätten Unterstützer angegriffen.",
+            [("Anhänger hätten Unterstützer angegriffen", "Augenzeuge", "Indirect")],
+        ),
+        (  # a Konjunktiv I form the mood table does not list, found by its infinitive
+            "Der Sprecher sagte, die Delegation befinde sich auf dem Rückweg.",
+            [("die Delegation befinde sich auf dem Rückweg", "Sprecher", "Indirect")],
+        ),
+        (
+            "Der Sprecher sagte, die Regierung handle im Interesse aller.",
+            [("die Regierung handle im Interesse aller", "Sprecher", "Indirect")],
+        ),
+        ("Der Sprecher sagte, die große Halle ist voll.", []),  # indicative: the product leaves it
+        ("Der Sprecher sagte, die Lage verschärfte sich.", []),  # "-te" is past tense, not mood
+    ],
+)
+def test_reported_cues_in_product_scope(text: str, expected: list[tuple[str, str | None, str]]) -> None:
+    assert rules_only(text, scope=False) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # a "so X weiter" frame inside the sentence: the sentence around it is the statement
+            "Sein Rivale, so Obama weiter, werde massiv Spenden erhalten.",
+            [("Sein Rivale, so Obama weiter, werde massiv Spenden erhalten", "Obama", "Indirect")],
+        ),
+        (  # the source's prepositional phrase still closes the clause
+            "Ägypten müsse die Grenze öffnen, so Hisbollah-Chef Hassan Nasrallah im Fernsehen.",
+            [("Ägypten müsse die Grenze öffnen", "Hassan Nasrallah", "Indirect")],
+        ),
+        (  # documents after "nach" are sources ("dokument" also as the end of a compound)
+            "Nach einem EU-Dokument leben viele Roma in Armut.",
+            [("leben viele Roma in Armut", "EU-Dokument", "Indirect")],
+        ),
+        ("Nach dem Spiel gingen alle nach Hause.", []),
+        (  # "hervorgehen" names its source in a prepositional phrase, after the verb ...
+            "Die Rakete explodierte. Dies geht aus einer Meldung der Agentur hervor.",
+            [("Die Rakete explodierte", "Meldung der Agentur", "Indirect")],
+        ),
+        (  # ... or before it
+            "Wie aus einer Mitteilung der Polizei hervorgeht, wurden fünf Menschen verletzt.",
+            [("wurden fünf Menschen verletzt", "Polizei", "Indirect")],
+        ),
+        ("Aus der Partei ging die Bewegung hervor.", []),  # no document: no source
+    ],
+)
+def test_frames_and_documents_in_corpus_scope(text: str, expected: list[tuple[str, str | None, str]]) -> None:
+    assert rules_only(text) == expected

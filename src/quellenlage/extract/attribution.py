@@ -277,6 +277,15 @@ def is_cap(tok: Token | None) -> bool:
     return tok is not None and tok.kind == "word" and tok.text[:1].isupper()
 
 
+def is_nominal(an: Analysis, tok: Token) -> bool:
+    """A word that can stand in a noun phrase: German nouns and names are capitalised, English common
+    nouns are not ("according to police", "the district office said"), so there any word but a function
+    word, adverb or verb of report counts."""
+    if is_cap(tok):
+        return True
+    return an.lang == "en" and tok.kind == "word" and tok.lower not in tables()["en_not_nominal"]
+
+
 @dataclass(slots=True)
 class Analysis:
     """An article prepared once for the extractors: tokens, sentence token ranges, entities, names."""
@@ -399,11 +408,18 @@ def phrase_after(an: Analysis, i: int, end: int, genitive: bool = True) -> Phras
     if j < end and toks[j].lower in t["determiners"] and toks[j].kind == "word":
         det = toks[j].lower
         j += 1
+    elif an.lang == "en" and j < end and toks[j].lower in t["en_quantifiers"]:
+        j += 1  # "some local media", "many residents": the quantifier is no part of the source's name
     adjs: list[Token] = []
     coord: list[list[Token]] = []
     if det is not None:  # "die in New York City geborene Lopez": an attribute with its own phrase
         j = _past_attribute(an, j, end)
-    while j < end and (is_adj(toks[j]) or toks[j].lower in ("auch",) or _age_adj(toks, j, end)):
+    # German adjectives by their endings; English ones ("local", "police" ends like one) are read as nouns
+    while (
+        j < end
+        and an.lang != "en"
+        and (is_adj(toks[j]) or toks[j].lower in ("auch",) or _age_adj(toks, j, end))
+    ):
         if _age_adj(toks, j, end):  # "der 85-jährige Joseph Ratzinger": part of the mention, not of the name
             j += 3
             continue
@@ -431,7 +447,7 @@ def phrase_after(an: Analysis, i: int, end: int, genitive: bool = True) -> Phras
             quoted = False
             j += 2 if j + 2 < end and toks[j + 1].text == "-" and toks[j + 2].start == toks[j + 1].end else 1
             continue
-        if not (is_cap(toks[j]) and (not nouns or toks[j].start - toks[j - 1].end <= 1)):
+        if not (is_nominal(an, toks[j]) and (not nouns or toks[j].start - toks[j - 1].end <= 1)):
             break
         if nouns and toks[j].lower in t["determiners"] and not _initial(toks, j, end):
             break
@@ -473,7 +489,10 @@ def phrase_before(an: Analysis, i: int, start: int) -> Phrase | None:
     toks, t = an.tokens, tables()
     j = i - 1
     while j >= start and (
-        is_cap(toks[j]) or is_adj(toks[j]) or toks[j].lower in t["determiners"] or toks[j].lower in COORD
+        is_nominal(an, toks[j])
+        or is_adj(toks[j])
+        or toks[j].lower in t["determiners"]
+        or toks[j].lower in COORD
     ):
         j -= 1
     k = j + 1
@@ -681,7 +700,26 @@ def konjunktiv(an: Analysis, a: int, b: int, mood_one_only: bool = False) -> boo
     """Reported-speech mood in tokens [a, b): Konjunktiv I, or II as its substitute (unless mood_one_only)."""
     if b <= a:
         return False
-    return _konjunktiv_re(mood_one_only).search(an.text, an.tokens[a].start, an.tokens[b - 1].end) is not None
+    start, end = an.tokens[a].start, an.tokens[b - 1].end
+    if _konjunktiv_re(mood_one_only).search(an.text, start, end) is not None:
+        return True
+    return any(_konjunktiv_one(m.group()) for m in LOWER_E_WORD.finditer(an.text, start, end))
+
+
+LOWER_E_WORD = re.compile(r"(?<![\w-])[a-zäöüß]{3,}(?<!t)e(?![\w-])")  # "befinde", not "sagte" or "Rede"
+
+
+@lru_cache(maxsize=65536)
+def _konjunktiv_one(word: str) -> bool:
+    """A third-person Konjunktiv I form beyond the table (``befinde``, ``verstoße``, ``handle``): the
+    infinitive less its ``n``, by simplemma's lemma; ``-te`` forms are past tense, not mood."""
+    if len(word) < 4 or word.endswith("te"):
+        return False
+    lemma = simplemma.lemmatize(word, lang="de")
+    if lemma == word + "n":
+        return True
+    # "ändere" (ändern), "handle" (handeln)
+    return word.endswith(("le", "re")) and lemma in (word[:-1] + "n", word[:-2] + "e" + word[-2] + "n")
 
 
 @cache
@@ -857,10 +895,19 @@ def _first_words(seqs: frozenset[tuple[str, ...]]) -> frozenset[str]:
 
 
 def _so(an: Analysis, i: int, end: int) -> Attribution | None:
-    """``..., so der Sprecher.``: a source closing the sentence."""
+    """``..., so der Sprecher.``, ``..., so Obama weiter, ...``, ``..., so X im Fernsehen.``: a source closing
+    the sentence or a clause."""
     ph = phrase_after(an, i + 1, end)
     toks = an.tokens
-    if ph is None or (ph.last + 2 < end and toks[ph.last + 1].text not in ",("):
+    if ph is None:
+        return None
+    k = mention_end(an, ph.first, ph.last, end) + 1
+    if k < end and toks[k].lower in tables()["so_trailers"]:
+        k += 1
+    if k < end and toks[k].lower in tables()["prepositions"]:  # "im libanesischen Fernsehen"
+        while k < end and toks[k].text not in ",(.!?:;":
+            k += 1
+    if k + 1 < end and toks[k].text not in ",(":
         return None
     return Attribution(
         "speech",
@@ -977,9 +1024,12 @@ def _speech(an: Analysis, i: int, first: int, end: int, ctx: SpeakerMemory) -> A
         clause_words.add(toks[end - 2].lower if toks[end - 1].text in ".!?" else toks[end - 1].lower)
     last_word = toks[b - 1].lower if b - 1 > i else ""
     verb: Verb | None = None
+    before = toks[i - 1].lower if i > first else ""
     for r in readings:
         plain = r.particle is None and not (last_word in SEPARABLE and b - 1 > i)
-        if plain or (r.particle is not None and r.particle in clause_words):
+        # the particle follows a finite verb ("gab ... bekannt") or, written apart, precedes a verb-final
+        # or non-finite one ("wie X bekannt gab", "hat bekannt gegeben")
+        if plain or (r.particle is not None and (r.particle in clause_words or r.particle == before)):
             verb = r
     if verb is None:
         return None
@@ -991,9 +1041,16 @@ def _speech(an: Analysis, i: int, first: int, end: int, ctx: SpeakerMemory) -> A
         toks[k].lower == "sich" for k in range(a, min(i + 2, end))
     ):
         return None  # "Tausende Freiwillige meldeten sich": they came forward, they reported nothing
-    subject = (
-        _heisst_es_source(an, i, b) if verb.lemma == "heißen" else _subject(an, i, a, b, first, verb.lemma)
-    )
+    if an.lang == "en":
+        subject = _english_subject(an, i, a, b, first)
+    elif verb.lemma in t["pp_source_verbs"]:
+        subject = _heisst_es_source(an, i, b)
+        if verb.lemma in t["document_source_verbs"] and not (
+            subject is not None and subject.nouns and is_nach_noun(subject.nouns[0].lower)
+        ):
+            return None  # "Aus der Partei ging die Bewegung hervor": no document, no source
+    else:
+        subject = _subject(an, i, a, b, first, verb.lemma)
     apposition = subject is not None and subject.first < a  # "Lee, Chef der X, sagte ..."
     if subject is None and a == i and i + 1 < end and toks[i + 1].text in ",:" and a - 1 > first:
         # "Sergei Voznyak, Sprecher des Teams, sagte, ...": the subject opens the sentence
@@ -1024,9 +1081,11 @@ def _speech(an: Analysis, i: int, first: int, end: int, ctx: SpeakerMemory) -> A
             person = ctx.last_person if head in t["pronouns_person"] else None
             sources = [person] if person else [subject.nouns[-1].text]
         else:
-            sources = phrase_text(an, subject)
+            sources = _named_apposition(an, subject, end) or phrase_text(an, subject)
     verb_final = i + 1 < end and toks[i + 1].text in ",:"  # "..., Larry A. Silverstein, zugesagt, ..."
-    verb_first = a == i and a > first and toks[a - 1].text in ",:" and not apposition and not verb_final
+    # "..., sagte X" and English "..., the minister said": the cue closes the sentence after the speech
+    closes = a == i or (an.lang == "en" and b >= end - 1)
+    verb_first = closes and a > first and toks[a - 1].text in ",:" and not apposition and not verb_final
     cue = toks[i].text if verb.particle is None else f"{toks[i].text} {verb.particle}"
     # a passive cue names no speaker unless its agent is the subject found ("wurde von X kritisiert")
     passive = any(toks[k].lower in t["passive_auxiliaries"] for k in range(a, b)) and not (
@@ -1045,6 +1104,17 @@ def _speech(an: Analysis, i: int, first: int, end: int, ctx: SpeakerMemory) -> A
         verb.lemma,
         passive,
     )
+
+
+def _named_apposition(an: Analysis, ph: Phrase, limit: int) -> list[str]:
+    """The person named right after a role noun ("said its director, Peter Lammers", "sagte ihr Sprecher,
+    Jan Beck"): the name, not the role, is the source."""
+    k = ph.last + 1
+    if k + 1 >= limit or an.tokens[k].text != "," or not is_title(ph.nouns[-1].text):
+        return []
+    start = an.tokens[k + 1].start
+    name = next((an.text[s:e] for s, e, label in an.ents if s == start and label == "PER"), None)
+    return [resolve_name(an, name, start)] if name else []
 
 
 def _relative_subject(an: Analysis, a: int, i: int, first: int) -> Phrase | None:
@@ -1074,6 +1144,8 @@ def _clause_start(an: Analysis, i: int, first: int) -> int:
         if prev in CLAUSE_COMMAS or _full_stop(toks, a - 1):
             break
         a -= 1
+    while a < i and toks[a].text in NAME_CLOSERS:
+        a += 1  # English puts the comma inside the quote: "“…,” Oberle told Reuters" starts at Oberle
     return a
 
 
@@ -1094,7 +1166,8 @@ def _clause_end(an: Analysis, i: int, end: int) -> int:
 
 
 def _heisst_es_source(an: Analysis, i: int, b: int) -> Phrase | None:
-    """``hieß es in einer Erklärung des Ministeriums`` / ``hieß es aus Regierungskreisen``."""
+    """``hieß es in einer Erklärung des Ministeriums`` / ``hieß es aus Regierungskreisen`` / ``Das geht aus
+    einem Bericht hervor`` / ``Wie aus einer Mitteilung hervorgeht``: the source is a prepositional phrase."""
     toks = an.tokens
     j = i + 1
     while j < b and toks[j].lower in ("es", "weiter", "dazu", "zudem", "auch", "am", "nun"):
@@ -1107,6 +1180,8 @@ def _heisst_es_source(an: Analysis, i: int, b: int) -> Phrase | None:
     a = i  # "In dem Antrag heißt es"
     while a > 0 and toks[a - 1].text not in CLAUSE_COMMAS and toks[a - 1].text not in ".!?":
         a -= 1
+    if a + 1 < i and toks[a].lower in ("wie", "as"):  # "Wie aus dem Bericht hervorgeht"
+        a += 1
     if a < i and toks[a].lower in tables()["heisst_es_prepositions"]:
         return phrase_after(an, a + 1, i)
     return None
@@ -1147,6 +1222,26 @@ def _subject(an: Analysis, i: int, a: int, b: int, first: int, lemma: str) -> Ph
     return first_subject(an, a, i)
 
 
+def _english_subject(an: Analysis, i: int, a: int, b: int, first: int) -> Phrase | None:
+    """Subject of the speech verb at i by English word order: before the verb (``Residents say they ...``,
+    ``as police said``, ``because officials said``); after it only in the inversion that closes a clause
+    (``..., said the minister.``); a verb right after an apposition or relative clause takes the sentence's
+    first phrase (``The authority, which runs the dam, said ...``)."""
+    toks, t = an.tokens, tables()
+    opener = frame_opener(an, a, i)
+    if opener is not None:
+        return phrase_after(an, opener + 1, i)
+    if a + 1 < i and toks[a].lower in t["subordinators"]:
+        return np_or_pronoun(an, a + 1, i)
+    fin = next((k for k in range(a, i) if toks[k].lower in t["finite_auxiliaries"]), i)
+    if a < fin:
+        return np_or_pronoun(an, a, fin)
+    after = np_or_pronoun(an, i + 1, b) if i + 1 < b else None
+    if after is not None and mention_end(an, after.first, after.last, b) >= b - 1:
+        return after
+    return first_subject(an, first, a - 1) if a - 1 > first else None
+
+
 def frame_opener(an: Analysis, a: int, i: int) -> int | None:
     """Index of ``wie``/``so`` opening the cue's clause [a, i] (``denn wie X berichtete``, ``so betont X``):
     the clause is a frame around the statement, not the statement."""
@@ -1154,8 +1249,8 @@ def frame_opener(an: Analysis, a: int, i: int) -> int | None:
     k = a + 1 if a < i and toks[a].lower in COORD | t["frame_conjunctions"] else a
     if k < i and toks[k].lower in ("wie", "as"):
         return k
-    if k == i - 1 and toks[k].lower == "so" and k > 0 and toks[k - 1].text in ",–-":
-        return k
+    if i - 1 <= k <= i and toks[k].lower == "so" and k > 0 and toks[k - 1].text in ",–-":
+        return k  # "so betont X" (k = i - 1), or "so X weiter" (the cue is "so" itself)
     return None
 
 

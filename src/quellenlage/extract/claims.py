@@ -9,10 +9,13 @@ claim before it in the sentence. Sources come from extract/attribution.py; table
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+import numpy
+from spacy.attrs import IDX
 from spacy.tokens import Doc
 
 from quellenlage.extract.attribution import (
@@ -23,6 +26,7 @@ from quellenlage.extract.attribution import (
     is_adj,
     is_cap,
     konjunktiv,
+    phrase_after,
 )
 from quellenlage.extract.attribution import (
     tables as attribution_tables,
@@ -94,6 +98,20 @@ def _counted_phrase(an: Analysis, num: NumberMatch, end: int) -> _Counted:
         words += [toks[j].text, toks[j + 1].text]
         j += 2
     return _Counted(words, head, j - 1)
+
+
+def _count_noun_before(an: Analysis, num: NumberMatch, first: int) -> _Counted | None:
+    """ "Die Zahl der Toten stieg auf 15", "the number of people killed rose to 15": a figure with no noun
+    of its own counts what a count noun before it names."""
+    toks, c = an.tokens, _counting()
+    for k in range(num.first - 2, first - 1, -1):
+        if toks[k].lower in c["count_nouns"]:
+            start = k + 2 if toks[k + 1].lower == "of" else k + 1
+            ph = phrase_after(an, start, num.first, genitive=False)
+            if ph is None:
+                return None
+            return _Counted([t.text for t in (*ph.adjs, *ph.nouns)], ph.nouns[-1], num.last)
+    return None
 
 
 def _event(an: Analysis, counted_end: int, stop: int, num_first: int, clause_start: int) -> str | None:
@@ -177,13 +195,14 @@ def find_claims(article_id: str, text: str, doc: Doc) -> list[Claim]:
     """Numeric claims of one article, in text order, with offsets into ``text``."""
     an = analyse(text, doc, _language(doc))
     numbers = find_numbers(text, an.lang, an.tokens)
-    lemmas = _lemma_index(doc)
+    lemma_at = _lemma_lookup(doc)
     all_atts = all_attributions(an)
     previous: tuple[list[str], str | None] = ([], None)
     claims: list[Claim] = []
     n = 0
     for si, (first, end) in enumerate(an.sentences):
-        atts = all_atts[si]
+        # "Das Parlament beschloss 123 Gesetze": who decides or takes a stance does not report the figure
+        atts = [a for a in all_atts[si] if a.strength != "act"]
         here: list[NumberMatch] = []
         while n < len(numbers) and numbers[n].first < end:
             if numbers[n].first >= first:
@@ -195,6 +214,8 @@ def find_claims(article_id: str, text: str, doc: Doc) -> list[Claim]:
         for k, num in enumerate(here):
             stop = here[k + 1].first if k + 1 < len(here) else end
             counted = _counted_phrase(an, num, stop)
+            if counted.head is None and not counted.words:
+                counted = _count_noun_before(an, num, first) or counted
             if counted.head is None and last_counted is not None and last_counted.head is not None:
                 words = [*counted.words, last_counted.words[-1]] if counted.words else last_counted.words
                 counted = _Counted(words, last_counted.head, counted.end)
@@ -208,7 +229,7 @@ def find_claims(article_id: str, text: str, doc: Doc) -> list[Claim]:
                 sources, cue = previous
             else:
                 sources, cue = [], None
-            claims.append(_claim(article_id, an, num, counted, event, sources, cue, seg, lemmas))
+            claims.append(_claim(article_id, an, num, counted, event, sources, cue, seg, lemma_at))
         if own:
             previous = _sentence_sources(atts)
         elif not carried:
@@ -222,10 +243,18 @@ def _sentence_sources(atts: list[Attribution]) -> tuple[list[str], str | None]:
     return list(dict.fromkeys(sources)), " + ".join(cues) if cues else None
 
 
-def _lemma_index(doc: Doc) -> dict[int, str]:
-    if not doc.has_annotation("LEMMA"):
-        return {}
-    return {t.idx: t.lemma_ for t in doc if t.lemma_}
+def _lemma_lookup(doc: Doc) -> Callable[[int], str | None]:
+    """The lemma of the token starting at a character offset; the offsets are read as one array and a Token
+    is made only for the few heads asked for (one per token would cost more than the whole claim search)."""
+    if not len(doc) or not doc.has_annotation("LEMMA"):
+        return lambda _start: None
+    starts = doc.to_array(IDX)
+
+    def lemma_at(start: int) -> str | None:
+        i = int(numpy.searchsorted(starts, start))
+        return (doc[i].lemma_ or None) if i < len(starts) and starts[i] == start else None
+
+    return lemma_at
 
 
 def _claim(
@@ -237,17 +266,19 @@ def _claim(
     sources: list[str],
     cue: str | None,
     seg: tuple[int, int],
-    lemmas: dict[int, str],
+    lemma_at: Callable[[int], str | None],
 ) -> Claim:
     end_tok = max(num.last, counted.end) if counted.head is not None and counted.end > num.last else num.last
     if counted.head is None and counted.words:
         end_tok = max(end_tok, counted.end)
     start, end = num.start, an.tokens[end_tok].end
     counts_words = list(counted.words) if counted.words else ([num.unit] if num.unit else [])
-    if event:
+    if event and event not in counts_words:
         counts_words.append(event)
     head = counted.head
-    counts_head = lemmas.get(head.start, head.text) if head is not None else num.unit
+    counts_head = (lemma_at(head.start) or head.text) if head is not None else num.unit
+    # "den man für 220 Dollar anbietet": an impersonal subject vouches for nothing
+    sources = [s for s in sources if s.lower() not in _counting()["impersonal_sources"]]
     return Claim(
         article=article_id,
         start=start,

@@ -364,8 +364,10 @@ class _Scanner:
         tokens, t = self.tokens, self.t
         tok = tokens[i]
         excluded_word = tok.kind == "word" and tok.lower in t["word_numbers_excluded"]
-        if excluded_word and not _match_seq(tokens, i, t["word_numbers_extra"]):
-            return None
+        if excluded_word and not (
+            _match_seq(tokens, i, t["word_numbers_extra"]) or _match_seq(tokens, i, t["quantifiers"])
+        ):
+            return None  # "ein" is no figure, but "ein Dutzend" is one and "ein paar Hundert" a vague one
         vague = self.vague(i) if tok.kind == "word" else None
         if vague:
             return vague
@@ -382,7 +384,9 @@ class _Scanner:
         # ranges: "zwischen 200 und 300", "200 bis 300", "200-300", "two to three million"
         rng = self.range_after(i, used)
         if rng:
-            last, high = rng
+            last, high, time_like = rng
+            if time_like:  # "10 bis 12 Uhr", "zwei bis drei Jahre": a time or duration, no amount
+                return None
             low = value if n_scale or factor != 1 else value * self._range_factor(last)
             between = _next(tokens, i - 1)
             if between and between.lower in ("zwischen", "between", "von", "from"):
@@ -425,7 +429,8 @@ class _Scanner:
             j -= 1
         return factor
 
-    def range_after(self, i: int, used: int) -> tuple[int, float] | None:
+    def range_after(self, i: int, used: int) -> tuple[int, float, bool] | None:
+        """End and upper figure of a range starting at i, and whether its upper figure is no amount."""
         tokens = self.tokens
         sep = _next(tokens, i + used)
         if sep is None or sep.lower not in ("bis", "und", "-", "–", "to", "and"):
@@ -442,8 +447,8 @@ class _Scanner:
         fig = self.figure(j)
         if not fig:
             return None
-        used2, value2, _, _ = fig
-        return j + used2 - 1, value2
+        used2, value2, n_scale2, _ = fig
+        return j + used2 - 1, value2, self.excluded(j, used2, n_scale2)
 
 
 def find_numbers(text: str, lang: str = "de", tokens: list[Token] | None = None) -> list[NumberMatch]:

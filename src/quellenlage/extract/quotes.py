@@ -5,7 +5,8 @@ three words counts only when the sentence has a speech cue (else it is a scare q
 or term). The speaker comes from the nearest speech verb before the quote in its sentence, else after it,
 else from a prepositional cue (``laut X``, ``nach Einschätzung des X``), else from the sentence before when
 it ends in a colon, else from the quote just before (quotes running across sentences). Reported speech is
-the clause a speech verb introduces (``erklärte, ... werde ...``) or closes (``..., teilte X mit``).
+the clause a speech verb introduces (``erklärte, ... werde ...``) or closes (``..., teilte X mit``), or that
+follows a noun of a speech act or stance (``die Behauptung, die Kartoffel werde ...``).
 
 The corpus scope (``sourced``, the conventions of the German News Quotation Attribution corpus) adds:
 statements under a source cue (``laut X``, ``nach Angaben des X``) or around a ``so``/``wie`` frame
@@ -38,7 +39,13 @@ from quellenlage.extract.attribution import (
     clause_bounds,
     first_subject,
     frame_opener,
+    is_cap,
+    is_nominal,
     konjunktiv,
+    may_open_phrase,
+    mention_end,
+    phrase_after,
+    phrase_text,
     quoted_spans,
     speaker_of,
 )
@@ -83,12 +90,20 @@ class _Rules:
     max_short_words: int
     not_accounts: frozenset[str]
     account_gap: int
+    speech_nouns: tuple[str, ...]
+    english_finite: frozenset[str]
 
 
 @cache
 def _rules() -> _Rules:
     raw = read_json("quotes_rules.json")
-    return _Rules(int(raw["max_short_words"]), frozenset(raw["not_accounts"]), int(raw["account_gap"]))
+    return _Rules(
+        int(raw["max_short_words"]),
+        frozenset(raw["not_accounts"]),
+        int(raw["account_gap"]),
+        tuple(raw["speech_nouns"]),
+        frozenset(raw["english_finite"]),
+    )
 
 
 def find_quotes(article_id: str, text: str, doc: Doc) -> list[Quote]:
@@ -109,6 +124,7 @@ def find_quote_matches(
     sentence_atts = cue_attributions(an)
     direct = _direct(article_id, an, sentence_atts, an.quoted, memory, sourced)
     reported = _reported(article_id, an, sentence_atts, [m.quote for m in direct], sourced)
+    reported += _noun_clauses(article_id, an, [m.quote for m in direct], reported, sourced)
     if sourced:
         reported += _continued(article_id, an, sentence_atts, direct + reported)
     matches = sorted(direct + reported, key=lambda m: (m.quote.start, m.quote.end))
@@ -362,6 +378,107 @@ def _reported(
     return out
 
 
+def _noun_clauses(
+    article_id: str, an: Analysis, direct: list[Quote], found: list[QuoteMatch], sourced: bool
+) -> list[QuoteMatch]:
+    """``die Forderung des X, auf die SPD zuzugehen``, ``Einige vertreten die Auffassung, die Welt befinde
+    sich ...``: the clause after a speech-act noun (rules/quotes_rules.json) is reported speech."""
+    out: list[QuoteMatch] = []
+    for n in _speech_noun_tokens(an):
+        if _inside(an.tokens[n].start, an.quoted):
+            continue
+        first, end = an.sentences[an.sentence_of(n)]
+        match = _noun_clause(article_id, an, n, first, end, sourced) if n + 3 < end else None
+        if match is None:
+            continue
+        span = (match.quote.start, match.quote.end)
+        if not _blocked(span, direct, sourced) and not any(_overlaps(span, m.quote) for m in found + out):
+            out.append(match)
+    return out
+
+
+def _speech_noun_tokens(an: Analysis) -> list[int]:
+    """Capitalised tokens that are or end in a speech-act noun (``Forderung``, ``Rücktrittsforderung``).
+    A substring search per noun over the article is far cheaper than a test per token (or a regex
+    alternation of the nouns), and most articles have few such words."""
+    low = an.text.lower()
+    found: set[int] = set()
+    for noun in _rules().speech_nouns:
+        pos = low.find(noun)
+        while pos >= 0:
+            end = pos + len(noun)
+            n = an.tok_at(pos)
+            if an.tokens[n].end == end and an.tokens[n].text[:1].isupper():
+                found.add(n)
+            pos = low.find(noun, end)
+    return sorted(found)
+
+
+def _noun_clause(
+    article_id: str, an: Analysis, n: int, first: int, end: int, sourced: bool
+) -> QuoteMatch | None:
+    """The clause after speech-act noun ``n``, its holder the noun's genitive (``der Polizei``, ``ihres
+    Trainers, Greg Poss``, ``Frankreichs``) or else the subject before it."""
+    toks = an.tokens
+    holder, comma = _noun_holder(an, n, end)
+    if comma >= end or toks[comma].text != ",":
+        return None
+    span = _clause_after(an, comma + 1, end, sourced)
+    if span is None or (not sourced and _is_claim(an, span, [])):
+        return None
+    mention: tuple[int, int] | None = None
+    if holder is None:
+        holder = first_subject(an, first, n)
+        if holder is not None:
+            mention = (toks[holder.first].start, toks[mention_end(an, holder.first, holder.last, n)].end)
+    else:
+        mention = (toks[n + 1].start, toks[comma - 1].end)
+    names = phrase_text(an, holder) if holder is not None else []
+    speaker = names[0] if names else None
+    s, e = span
+    quote = Quote(article_id, s, e, an.text[s:e], speaker, toks[n].text, "reported")
+    return QuoteMatch(quote, mention, "Indirect")
+
+
+NOUN_LINKS = frozenset({"des", "der", "eines", "einer", "seines", "seiner", "ihres", "ihrer", "von", "vom"})
+
+
+def _noun_holder(an: Analysis, n: int, end: int) -> tuple[Phrase | None, int]:
+    """The genitive phrase right after noun ``n`` with its appositions, and the token after them."""
+    toks, k = an.tokens, n + 1
+    low = toks[k].lower
+    if low in NOUN_LINKS:
+        ph = phrase_after(an, k if low in attribution_tables()["determiners"] else k + 1, end)
+    elif is_cap(toks[k]) and toks[k].text.endswith("s"):  # "eine Forderung Frankreichs"
+        ph = phrase_after(an, k, end, genitive=False)
+    else:
+        return None, k
+    if ph is None:
+        return None, k
+    return ph, mention_end(an, ph.first, ph.last, end) + 1
+
+
+def _clause_after(an: Analysis, b: int, end: int, sourced: bool) -> tuple[int, int] | None:
+    """A reported clause opening at token ``b``: in Konjunktiv (to the sentence's end), or in the corpus
+    scope a ``dass``/``ob`` clause or a ``zu`` infinitive (to the infinitive)."""
+    toks = an.tokens
+    stop = end
+    while stop > b + 1 and toks[stop - 1].text in ".!?":
+        stop -= 1
+    if stop - b < 3:
+        return None
+    if konjunktiv(an, b, stop) or (sourced and toks[b].lower in SPEECH_COMPLEMENTS):
+        return toks[b].start, toks[stop - 1].end
+    if not sourced:
+        return None
+    for k in range(b + 2, stop):
+        word = toks[k].lower
+        infinitive = _zu_infinitive(word) or (toks[k - 1].lower == "zu" and word.endswith("n"))
+        if infinitive and (k + 1 == stop or toks[k + 1].text in ",;:–"):
+            return toks[b].start, toks[k].end
+    return None
+
+
 def _framed(article_id: str, an: Analysis, att: Attribution, first: int, end: int) -> QuoteMatch | None:
     """``Tatsächlich, so betont die Polizei, ist dies ...``, ``Denn wie X berichtete, leidet ...``: the
     sentence around a ``so``/``wie`` clause is the statement, the clause its frame."""
@@ -370,6 +487,8 @@ def _framed(article_id: str, an: Analysis, att: Attribution, first: int, end: in
     if opener is None:
         return None
     _, b = clause_bounds(an, cue_tok, first, end, CLAUSE_COMMAS)
+    if opener == cue_tok and b >= end - 1:
+        return None  # "..., so der Sprecher.": a clause closed by its source (_reported_span)
     frame_end = an.tokens[b - 1].end
     if att.source_span is not None:
         frame_end = max(frame_end, att.source_span[1])
@@ -481,6 +600,8 @@ def _reported_span(
     sourced: bool,
 ) -> tuple[int, int] | None:
     toks = an.tokens
+    if an.lang == "en" and not att.verb_first:
+        return _english_clause(an, att, later, end)
     if att.verb_first:
         # "<clause>, teilte X mit": the clause runs back to the sentence start or the previous cue's comma
         comma = an.tok_at(att.clause_start) - 1
@@ -498,7 +619,7 @@ def _reported_span(
             clause_end = max(clause_end, an.tok_at(att.source_span[1] - 1) + 1)
         if comma - start_tok < 3 or clause_end < end - 1 or toks[start_tok].lower in ("wie", "as"):
             return None  # the cue must close the sentence
-        if not sourced and not konjunktiv(an, start_tok, comma):
+        if not sourced and an.lang != "en" and not konjunktiv(an, start_tok, comma):
             return None
         return toks[start_tok].start, toks[comma - 1].end
     cue_tok = an.tok_at(att.cue_start)
@@ -526,6 +647,33 @@ def _reported_span(
     )
     if not (konjunktiv(an, b, stop) or (sourced and (wie or complement))):
         return None
+    return toks[b].start, toks[stop - 1].end
+
+
+def _english_clause(
+    an: Analysis, att: Attribution, later: list[Attribution], end: int
+) -> tuple[int, int] | None:
+    """English reported speech has neither comma nor mood: the clause after the verb (``Police said (that)
+    eight people were missing``), after its addressee for ``tell`` (``told reporters (that) ...``), to the
+    sentence's end or the next cue's clause; it opens with a phrase or ``that``, not a preposition."""
+    toks = an.tokens
+    if att.source_span and att.source_span[0] >= att.cue_end:
+        return None  # "..., said its director": the speaker, not speech, follows the verb
+    b = an.tok_at(att.cue_end - 1) + 1
+    if att.lemma == "tell":
+        while b < end and toks[b].lower != "that" and is_nominal(an, toks[b]):
+            b += 1
+    that = next((k for k in range(b, min(end, b + 5)) if toks[k].lower == "that"), None)
+    if that is not None and all(toks[k].kind == "word" for k in range(b, that)):
+        b = that + 1  # "said on Monday that ...": a short adverbial before "that"
+    stop = min([end, *(an.tok_at(n.clause_start) - 1 for n in later if n.verb_first)])
+    while stop > b and toks[stop - 1].text in ".!?":
+        stop -= 1
+    if stop - b < 3 or not may_open_phrase(an, b) or toks[b].lower in attribution_tables()["prepositions"]:
+        return None
+    finite = _rules().english_finite
+    if not any(t.lower in finite or (len(t.text) > 3 and t.lower.endswith("ed")) for t in toks[b:stop]):
+        return None  # "promised a full inquiry": an object, not a clause
     return toks[b].start, toks[stop - 1].end
 
 

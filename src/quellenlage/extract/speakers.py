@@ -124,7 +124,9 @@ def candidates(
     is always one of them. ``memo`` keeps the phrases found at a token for the next quotes of the article."""
     memo = {} if memo is None else memo
     quote, frame = ctx.quote, ctx.frame
-    si, se = _sentence_range(an, *quote)
+    # a sentence the sentence model took may hold its own speaker ("Timoschenko bestreitet den Vorwurf")
+    closed = not ctx.learned
+    si, se = ctx.sentences
     seen: set[tuple[int, int]] = set()
     out: list[Candidate] = []
     for s in range(max(0, si - WINDOW_BEFORE), min(len(an.sentences), se + WINDOW_AFTER + 1)):
@@ -132,7 +134,7 @@ def candidates(
         for k in range(first, end):
             tok = an.tokens[k]
             inside_frame = frame is not None and frame[0] <= tok.start < frame[1]
-            if quote[0] <= tok.start < quote[1] and not inside_frame:
+            if closed and quote[0] <= tok.start < quote[1] and not inside_frame:
                 continue
             if k not in memo:
                 found = np_or_pronoun(an, k, end) if may_open_phrase(an, k) else None
@@ -142,7 +144,7 @@ def candidates(
                 continue
             ph, whole = hit
             for last in dict.fromkeys((whole, ph.last)):
-                if an.tokens[last].end > quote[0] and tok.start < quote[1] and not inside_frame:
+                if closed and an.tokens[last].end > quote[0] and tok.start < quote[1] and not inside_frame:
                     continue
                 if (k, last) not in seen:
                     seen.add((k, last))
@@ -175,6 +177,8 @@ class Context:
     ents: list[tuple[int, int, str]]  # entities around the quote
     frame: Span | None  # cue and source inside the quote's span
     learned: bool  # a quote of the sentence model, not of the rules
+    sentences: tuple[int, int]  # the quote's first and last sentence
+    tokens: tuple[int, int]  # the quote's first token and the token at its end (computed once per quote)
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,7 +212,20 @@ def context(
     hi = an.tokens[an.sentences[min(len(an.sentences), se + WINDOW_AFTER + 1) - 1][1] - 1].end
     ents = [e for e in an.ents if e[0] < hi and e[1] > lo]
     prev_text = an.text[previous[0] : previous[1]] if previous else None
-    return Context(quote, form, rule, previous, prev_text, cues.tokens, cues.sources, ents, frame, learned)
+    return Context(
+        quote,
+        form,
+        rule,
+        previous,
+        prev_text,
+        cues.tokens,
+        cues.sources,
+        ents,
+        frame,
+        learned,
+        (si, se),
+        (an.tok_at(quote[0]), an.tok_at(quote[1])),
+    )
 
 
 def _nearest(sorted_tokens: list[int], k: int) -> int:
@@ -227,25 +244,25 @@ def features(an: Analysis, cand: Candidate, ctx: Context) -> list[str]:
     """Binary features of one candidate (names only; the model holds their weights)."""
     toks = an.tokens
     span = char_span(an, cand)
-    si, se = _sentence_range(an, *ctx.quote)
+    si, se = ctx.sentences
+    q_first, q_end = ctx.tokens
+    verbs, (pronouns, determiners) = speech_verbs(), _word_sets()
     before = span[1] <= ctx.quote[0]
-    where = "before" if before else "after" if span[0] >= ctx.quote[1] else "frame"
+    framed = ctx.rule == span or (ctx.frame is not None and ctx.frame[0] <= span[0] < ctx.frame[1])
+    where = "before" if before else "after" if span[0] >= ctx.quote[1] else "frame" if framed else "inside"
     sd = cand.sentence - si if before or where == "frame" else cand.sentence - se
-    gap = (an.tok_at(ctx.quote[0]) - cand.last) if before else (cand.first - an.tok_at(ctx.quote[1] - 1))
+    gap = (q_first - cand.last) if before else (cand.first - an.tok_at(ctx.quote[1] - 1))
     first_tok, last_tok = toks[cand.first], toks[cand.last]
     s_first, s_end = an.sentences[cand.sentence]
     prev = toks[cand.first - 1].lower if cand.first > s_first else "<s>"
     nxt = toks[cand.last + 1].lower if cand.last + 1 < s_end else "</s>"
     size = cand.last - cand.first + 1
-    pron = size == 1 and first_tok.lower in _word_sets()[0]
+    pron = size == 1 and first_tok.lower in pronouns
     rule = "none" if ctx.rule is None else "same" if ctx.rule == span else _relation(span, ctx.rule)
     kinds = {lbl for s, e, lbl in ctx.ents if s < span[1] and e > span[0]}
     cue_dist = min(_nearest(ctx.cue_tokens, cand.first), _nearest(ctx.cue_tokens, cand.last))
-    cue_between = (
-        _any_in(ctx.cue_tokens, cand.last + 1, an.tok_at(ctx.quote[0]))
-        if before
-        else _any_in(ctx.cue_tokens, an.tok_at(ctx.quote[1]), cand.first)
-    )
+    cues = ctx.cue_tokens
+    cue_between = _any_in(cues, cand.last + 1, q_first) if before else _any_in(cues, q_end, cand.first)
     source = ctx.sources.get(span, "no")
     prev_speaker = (
         "same"
@@ -254,6 +271,7 @@ def features(an: Analysis, cand: Candidate, ctx: Context) -> list[str]:
         if ctx.previous_text and an.text[span[0] : span[1]] == ctx.previous_text
         else "no"
     )
+    prev_speech, next_speech, cue_b = prev in verbs, nxt in verbs, _bucket(cue_dist)
     base = [
         f"rule={rule}",
         f"where={where}",
@@ -263,11 +281,11 @@ def features(an: Analysis, cand: Candidate, ctx: Context) -> list[str]:
         f"pron={first_tok.lower if pron else 'no'}",
         f"prev={prev}",
         f"next={nxt}",
-        f"prev_speech={prev in speech_verbs()}",
-        f"next_speech={nxt in speech_verbs()}",
-        f"first={first_tok.lower if first_tok.lower in _word_sets()[1] else '-'}",
+        f"prev_speech={prev_speech}",
+        f"next_speech={next_speech}",
+        f"first={first_tok.lower if first_tok.lower in determiners else '-'}",
         f"head_title={is_title(last_tok.text)}",
-        f"cue_dist={_bucket(cue_dist)}",
+        f"cue_dist={cue_b}",
         f"cue_between={cue_between}",
         f"source={source}",
         f"prev_speaker={prev_speaker}",
@@ -283,10 +301,10 @@ def features(an: Analysis, cand: Candidate, ctx: Context) -> list[str]:
         f"rule={rule}|prev_speaker={prev_speaker}",
         f"pos={pos}|rule={rule}",
         f"pos={pos}|pron={pron}",
-        f"pos={pos}|cue_dist={_bucket(cue_dist)}",
+        f"pos={pos}|cue_dist={cue_b}",
         f"pos={pos}|cue_between={cue_between}",
-        f"pos={pos}|prev_speech={prev in speech_verbs()}",
-        f"pos={pos}|next_speech={nxt in speech_verbs()}",
+        f"pos={pos}|prev_speech={prev_speech}",
+        f"pos={pos}|next_speech={next_speech}",
         f"pos={pos}|source={source}",
         f"pos={pos}|whole={cand.whole}",
         f"pos={pos}|sentence_start={cand.first == s_first}",
@@ -300,9 +318,8 @@ def features(an: Analysis, cand: Candidate, ctx: Context) -> list[str]:
 
 def none_features(an: Analysis, ctx: Context) -> list[str]:
     """Features of the option "no speaker": the quote's form, whether the rules found one, cues near it."""
-    si, se = _sentence_range(an, *ctx.quote)
-    first, end = an.sentences[si][0], an.sentences[se][1]
-    cue = any(first <= k < end for k in ctx.cue_tokens)
+    si, se = ctx.sentences
+    cue = _any_in(ctx.cue_tokens, an.sentences[si][0], an.sentences[se][1])
     rule = ctx.rule is not None
     return [
         "NONE",

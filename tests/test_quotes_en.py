@@ -1,0 +1,41 @@
+"""English reported speech and quote speakers: no comma, no mood, the subject before the verb."""
+
+from __future__ import annotations
+
+import pytest
+
+from quellenlage.extract.quotes import find_quotes
+from quellenlage.language import get_nlp, ner_model_available
+
+pytestmark = pytest.mark.skipif(not ner_model_available(), reason="needs the shipped NER model")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Residents say they had warned the authority for years.",
+            ("they had warned the authority for years", "Residents"),
+        ),
+        ("The minister told reporters that the talks had failed.", ("the talks had failed", "minister")),
+        (
+            "A spokesman said on Monday that the plant would stay closed.",
+            ("the plant would stay closed", "spokesman"),
+        ),
+        ("The talks had failed, the minister said.", ("The talks had failed", "minister")),
+        (
+            "The authority, which runs the dam, said the wall had been inspected in autumn.",
+            ("the wall had been inspected in autumn", "authority"),
+        ),
+        ("Oberle has promised a full inquiry.", None),  # an object, not a clause
+        ("Police said eight people were still missing.", None),  # a figure: a claim, not a quote
+        ("“We owe them an answer,” Oberle told Reuters.", ("We owe them an answer,", "Oberle")),
+        (
+            "“We did nothing wrong,” said its director, Peter Lammers.",
+            ("We did nothing wrong,", "Peter Lammers"),
+        ),
+    ],
+)
+def test_english_quotes(text: str, expected: tuple[str, str] | None) -> None:
+    found = [(q.text, q.speaker) for q in find_quotes("a", text, get_nlp("en")(text))]
+    assert found == ([expected] if expected else [])
