@@ -27,6 +27,8 @@ pytestmark = pytest.mark.skipif(not ner_model_available(), reason="needs the shi
             "The authority, which runs the dam, said the wall had been inspected in autumn.",
             ("the wall had been inspected in autumn", "authority"),
         ),
+        ("The company said in a statement it would appeal.", ("it would appeal", "company")),
+        ("The minister said in Berlin.", None),
         ("Oberle has promised a full inquiry.", None),  # an object, not a clause
         ("Police said eight people were still missing.", None),  # a figure: a claim, not a quote
         ("“We owe them an answer,” Oberle told Reuters.", ("We owe them an answer,", "Oberle")),

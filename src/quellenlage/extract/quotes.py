@@ -663,13 +663,18 @@ def _english_clause(
     if att.lemma == "tell":
         while b < end and toks[b].lower != "that" and is_nominal(an, toks[b]):
             b += 1
+    t = attribution_tables()
     that = next((k for k in range(b, min(end, b + 5)) if toks[k].lower == "that"), None)
     if that is not None and all(toks[k].kind == "word" for k in range(b, that)):
         b = that + 1  # "said on Monday that ...": a short adverbial before "that"
+    elif b < end and toks[b].lower in t["prepositions"]:  # "said in a statement it would appeal"
+        adverbial = phrase_after(an, b + 1, end, genitive=False)
+        b = adverbial.last + 1 if adverbial is not None else b
     stop = min([end, *(an.tok_at(n.clause_start) - 1 for n in later if n.verb_first)])
     while stop > b and toks[stop - 1].text in ".!?":
         stop -= 1
-    if stop - b < 3 or not may_open_phrase(an, b) or toks[b].lower in attribution_tables()["prepositions"]:
+    opens = may_open_phrase(an, b) or toks[b].lower in t["subject_pronouns"]
+    if stop - b < 3 or not opens or toks[b].lower in t["prepositions"]:
         return None
     finite = _rules().english_finite
     if not any(t.lower in finite or (len(t.text) > 3 and t.lower.endswith("ed")) for t in toks[b:stop]):
