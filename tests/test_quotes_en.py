@@ -29,6 +29,7 @@ pytestmark = pytest.mark.skipif(not ner_model_available(), reason="needs the shi
         ),
         ("The company said in a statement it would appeal.", ("it would appeal", "company")),
         ("The minister said in Berlin.", None),
+        ("The minister told reporters", None),  # no clause, and no full stop to end the text
         ("Oberle has promised a full inquiry.", None),  # an object, not a clause
         ("Police said eight people were still missing.", None),  # a figure: a claim, not a quote
         ("“We owe them an answer,” Oberle told Reuters.", ("We owe them an answer,", "Oberle")),

@@ -673,11 +673,12 @@ def _english_clause(
     stop = min([end, *(an.tok_at(n.clause_start) - 1 for n in later if n.verb_first)])
     while stop > b and toks[stop - 1].text in ".!?":
         stop -= 1
-    opens = may_open_phrase(an, b) or toks[b].lower in t["subject_pronouns"]
-    if stop - b < 3 or not opens or toks[b].lower in t["prepositions"]:
+    if stop - b < 3 or toks[b].lower in t["prepositions"]:
+        return None  # the length test first: "told reporters" at the text's end leaves b past the last token
+    if not (may_open_phrase(an, b) or toks[b].lower in t["subject_pronouns"]):
         return None
     finite = _rules().english_finite
-    if not any(t.lower in finite or (len(t.text) > 3 and t.lower.endswith("ed")) for t in toks[b:stop]):
+    if not any(w.lower in finite or (len(w.text) > 3 and w.lower.endswith("ed")) for w in toks[b:stop]):
         return None  # "promised a full inquiry": an object, not a clause
     return toks[b].start, toks[stop - 1].end
 
