@@ -227,6 +227,42 @@ def _with_rules(text: str, ents: list[tuple[str, str]]) -> set[tuple[str, str]]:
             {("Wonsan", "LOC"), ("Stadtwerke Hannover", "ORG")},
             {("Hafenstadt Wonsan", "LOC")},
         ),
+        # a public body and the place it is named after are one organisation, also in the genitive; not a
+        # body and an organisation's own name, nor a body and an adjective
+        (
+            "Die Staatsanwaltschaft Hollbach ermittelt gegen den Wasserverband Wendtal.",
+            [("Hollbach", "LOC")],
+            {("Staatsanwaltschaft Hollbach", "ORG"), ("Wasserverband Wendtal", "ORG")},
+            {("Hollbach", "LOC")},
+        ),
+        ("Ein Sprecher des Wasserverbands Wendtal schwieg.", [], {("Wasserverbands Wendtal", "ORG")}, set()),
+        (
+            "Im Landkreis Oberes Wendtal regnet es.",
+            [("Oberes Wendtal", "LOC")],
+            {("Landkreis Oberes Wendtal", "LOC")},
+            {("Oberes Wendtal", "LOC")},
+        ),
+        (
+            "Der Chef des Arbeitgeberverbands Süd-West-Metall und des Verbands Norddeutscher Banken kam.",
+            [],
+            set(),
+            {("Arbeitgeberverbands Süd-West-Metall", "ORG"), ("Verbands Norddeutscher", "ORG")},
+        ),
+        # a word no dictionary knows after "in", "nach", "aus", "im benachbarten" or in a list of places is a
+        # place; an unknown compound of a common noun is not
+        (
+            "Sie zog von Ebersried nach Spiegelau, im benachbarten Schwelm lebt sie nicht.",
+            [],
+            {("Spiegelau", "LOC"), ("Schwelm", "LOC")},
+            {("Ebersried", "LOC")},
+        ),
+        (
+            "Betroffen sind Alfter, Swisttal und Wachtberg.",
+            [("Alfter", "LOC")],
+            {("Swisttal", "LOC"), ("Wachtberg", "LOC")},
+            set(),
+        ),
+        ("Er fehlte aus Kapazitätsgründen.", [], set(), {("Kapazitätsgründen", "LOC")}),
         # a lower-case inflected adjective is a name's derivative, not a name; "dpa" stays
         (
             "Die chinesischen Behörden und dpa berichten.",

@@ -98,10 +98,15 @@ def _alias_index() -> dict[str, int]:
 
 
 def base_form(text: str, known: set[str]) -> str:
-    """``text`` without a genitive ending when the base is a known name ("Lawrows" -> "Lawrow")."""
-    match = _GENITIVE.match(text)
-    if match and translit_key(match.group(1)) in known:
-        return match.group(1)
+    """``text`` without a genitive ending when the base is a known name ("Lawrows" -> "Lawrow"); in a name
+    of several words the genitive may end any one of them ("des Wasserverbands Wendtal")."""
+    words = text.split(" ")
+    for i in reversed(range(len(words))):
+        match = _GENITIVE.match(words[i])
+        if match:
+            base = " ".join([*words[:i], match.group(1), *words[i + 1 :]])
+            if translit_key(base) in known:
+                return base
     return text
 
 

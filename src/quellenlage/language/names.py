@@ -21,15 +21,26 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache, lru_cache
 
+import simplemma
 from spacy.attrs import IS_PUNCT, IS_STOP, LEMMA, LOWER, ORTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from quellenlage.language.canonical import role_at
-from quellenlage.language.rules import english_calendar_words, org_heads, place_descriptors, role_heads
+from quellenlage.language.canonical import fold, role_at
+from quellenlage.language.rules import (
+    english_calendar_words,
+    institution_heads,
+    org_heads,
+    place_descriptors,
+    role_heads,
+)
 
 MAX_NAME_WORDS = 4
+_PLACE_PREPOSITIONS = frozenset({"in", "nach", "aus"})
+_PLACE_ARTICLES = frozenset({"im", "ins", "vom", "beim"})
+_ADJECTIVE_EN = re.compile(r"[a-zäöüß]+en")
 _ACRONYM = re.compile(r"[A-ZÄÖÜ][A-ZÄÖÜ0-9&-]*[A-ZÄÖÜ0-9]")
 _NAME_WORD = re.compile(r"[A-ZÄÖÜ][\w'’-]*[a-zäöüß][\w'’-]*|[A-ZÄÖÜ]{2,}")
 
@@ -92,6 +103,90 @@ def _org_appositions(doc: Doc, words: _Words, ents: list[Span]) -> list[Span]:
         if heads and _ACRONYM.fullmatch(words.texts[i + 1]) and role_at(doc, i, heads):
             ents = _place(doc, ents, i + 1, i + 2, "ORG")
     return ents
+
+
+@cache
+def _institution_heads() -> tuple[re.Pattern[str], dict[str, str]]:
+    """A pattern for a folded word ending in an institution head, also in the genitive ("Wasserverbands"),
+    whose group is the head; and each folded head's label."""
+    labels = {fold(head): label for head, label in institution_heads().items()}
+    alternation = "|".join(re.escape(h) for h in sorted(labels, key=len, reverse=True))
+    return re.compile(f"({alternation})(?:e?s)?$"), labels
+
+
+@lru_cache(maxsize=1 << 16)
+def _institution_label(text: str) -> str | None:
+    if not text[:1].isupper():
+        return None
+    pattern, labels = _institution_heads()
+    match = pattern.search(fold(text))
+    return labels[match.group(1)] if match else None
+
+
+def _institutions(doc: Doc, words: _Words, ents: list[Span]) -> list[Span]:
+    """A public body or district and the place it is named after are one name ("Staatsanwaltschaft
+    Hollbach", "des Wasserverbands Wendtal", "Landkreis Oberes Wendtal"): the place, found or a name word the
+    model left, joins the head (German)."""
+    if doc.lang_ != "de":
+        return ents
+    starts = {e.start: e for e in ents}
+    taken = {i for e in ents for i in range(e.start, e.end)}
+    for i in range(len(doc) - 1):
+        place = starts.get(i + 1)
+        if place is not None and place.label_ != "LOC":
+            continue
+        if place is None and not _unknown_place_word(words, i + 1, taken):
+            continue
+        label = None if i in taken else _institution_label(words.texts[i])
+        if label is None:
+            continue
+        end = place.end if place is not None else i + 2
+        ents = [e for e in ents if e is not place] + [Span(doc, i, end, label=label)]
+        taken.update(range(i, end))
+    return ents
+
+
+def _unknown_word(text: str) -> bool:
+    """Neither a word of simplemma's German dictionary nor a compound ending in one of five or more letters
+    ("Kapazitätsgründen"; place names end in shorter words: "-berg", "-burg", "-furt")."""
+    if simplemma.is_known(text, lang="de"):
+        return False
+    return not any(simplemma.is_known(text[k:].capitalize(), lang="de") for k in range(3, len(text) - 4))
+
+
+def _unknown_place_word(words: _Words, i: int, taken: set[int]) -> bool:
+    """A name word the model left that may be an unknown place: in no dictionary, no hyphenated compound
+    ("Süd-West-Metall" is an organisation's own name)."""
+    text = words.texts[i]
+    return i not in taken and words.name_like[i] and "-" not in text and _unknown_word(text)
+
+
+def _places_after_prepositions(doc: Doc, words: _Words, ents: list[Span]) -> list[Span]:
+    """A name word that no German dictionary knows is a place after "in", "nach" or "aus", after "im"/"vom"
+    and an adjective ("im benachbarten Kleinwende"), or in a list with a place ("Alfter, Swisttal und
+    Wachtberg"); unknown compounds of common nouns are the exception (German)."""
+    if doc.lang_ != "de":
+        return ents
+    taken = {i for e in ents for i in range(e.start, e.end)}
+    places = {i for e in ents if e.label_ == "LOC" for i in range(e.start, e.end)}
+    lower = [t.lower() for t in words.texts]
+    for i in range(1, len(doc)):
+        if not (_after_place_cue(lower, i, places) and _unknown_place_word(words, i, taken)):
+            continue
+        ents = [*ents, Span(doc, i, i + 1, label="LOC")]
+        taken.add(i)
+        places.add(i)
+    return ents
+
+
+def _after_place_cue(lower: list[str], i: int, places: set[int]) -> bool:
+    before = lower[i - 1]
+    if before in _PLACE_PREPOSITIONS:
+        return True
+    if i >= 2 and lower[i - 2] in _PLACE_ARTICLES and _ADJECTIVE_EN.fullmatch(before):
+        return True
+    listed = before == "und" or (before == "," and i + 1 < len(lower) and lower[i + 1] in {",", "und"})
+    return listed and i - 2 in places
 
 
 def _complete_names(doc: Doc, words: _Words, ents: list[Span]) -> list[Span]:
@@ -159,7 +254,15 @@ def _name_part(ent: Span) -> Span:
 def apply_name_rules(doc: Doc) -> Doc:
     words = _Words.of(doc)
     ents = [_name_part(e) for e in doc.ents if not _is_adjective(e)]
-    for rule in (_english_name_tails, _role_appositions, _org_appositions, _complete_names, _propagate_names):
+    for rule in (
+        _english_name_tails,
+        _role_appositions,
+        _org_appositions,
+        _institutions,
+        _complete_names,
+        _propagate_names,
+        _places_after_prepositions,
+    ):
         ents = rule(doc, words, ents)
     doc.ents = sorted(ents, key=lambda e: e.start)
     return doc

@@ -64,6 +64,16 @@ def org_heads(language: str) -> tuple[str, ...]:
 
 
 @cache
+def institution_heads() -> dict[str, str]:
+    """Nouns naming a public body or district that takes the name of its place (German) -> the label of
+    the whole name."""
+    return {
+        row[0].strip().lower(): (row[1].strip() if len(row) > 1 else "ORG")
+        for row in read_rows("institution_heads_de.txt")
+    }
+
+
+@cache
 def place_descriptors() -> frozenset[str]:
     """Nouns naming a kind of place before a place's name ("Hafenstadt", "Region"), lower case."""
     return frozenset(_heads("place_descriptors.txt"))
