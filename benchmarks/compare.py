@@ -3,7 +3,9 @@
 usage: python benchmarks/compare.py [GOLD_DIR ARTICLES_DIR]...
 Without arguments: the spec (../shared/spec) and the bundled sample (its expected/ folder).
 Prints slot grouping and status accuracy, brief citation and faithfulness (scored by
-../shared/tools/score.py) and how many expected timeline events are reproduced, then the missed ones.
+../shared/tools/score.py), the slots' independent sources against the gold's (quellenlage.eval.slots: names
+paired by shared content words, and the share of slots with the right number of them) and how many expected
+timeline events are reproduced, then the missed ones.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from quellenlage import pipeline
 from quellenlage.brief import brief
 from quellenlage.compare import compare, timeline
 from quellenlage.corpus import Corpus
+from quellenlage.eval.slots import score_slots
 
 SAMPLE = Path(__file__).resolve().parents[1] / "src" / "quellenlage" / "sample"
 
@@ -61,9 +64,12 @@ def evaluate(gold: Path, articles: Path) -> tuple[list[object], list[str]]:
     seconds = time.perf_counter() - started
     score = scorer()
     out: dict[str, Any] = {}
-    export = score.Export(json.loads(json.dumps(corpus.to_json())))
+    data = json.loads(json.dumps(corpus.to_json()))
+    export = score.Export(data)
+    sources: dict[str, Any] = {"sources": {"f1": 0.0}, "source_count_accuracy": 0.0}
     if (gold / "expected_slots.json").exists():
         score.score_slots(export, gold / "expected_slots.json", out)
+        sources = score_slots(data, json.loads((gold / "expected_slots.json").read_text(encoding="utf-8")))
     score.score_briefs(export, out)
     missed, total = timeline_misses(corpus, gold)
     name = gold.name if gold.name != "expected" else gold.parent.name
@@ -71,6 +77,8 @@ def evaluate(gold: Path, articles: Path) -> tuple[list[object], list[str]]:
         name,
         out.get("slots.grouped", 0.0),
         out.get("slots.status_accuracy", 0.0),
+        sources["sources"]["f1"],
+        sources["source_count_accuracy"],
         out["brief.cited"],
         out["brief.faithful"],
         f"{total - len(missed)}/{total}",
@@ -90,6 +98,8 @@ def main() -> None:
         "gold",
         "slots.grouped",
         "slots.status",
+        "independent sources F1",
+        "right number",
         "brief.cited",
         "brief.faithful",
         "timeline",

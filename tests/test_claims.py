@@ -122,6 +122,34 @@ def test_speaker_of_a_quote_with_a_figure(language: str, text: str, source: str)
 
 
 @pytest.mark.parametrize(
+    ("language", "text", "sources"),
+    [
+        # each part of a contrast has its own speaker; a figure in a part without one takes the sentence's
+        (
+            "en",
+            "The office put the damage at 250 million euros, while the state has pledged 2.5 million euros.",
+            [["office"], ["state"]],
+        ),
+        (
+            "de",
+            "Die Polizei meldete fünf Tote, während die Feuerwehr von sieben Toten sprach.",
+            [["Polizei"], ["Feuerwehr"]],
+        ),
+        (
+            "de",
+            "Die Polizei sagte, fünf Menschen seien gestorben, 20 würden vermisst.",
+            [["Polizei"], ["Polizei"]],
+        ),
+    ],
+)
+def test_each_part_of_a_contrast_has_its_own_source(
+    language: str, text: str, sources: list[list[str]]
+) -> None:
+    nlp = NLP_EN if language == "en" else NLP
+    assert [c.attributed_to for c in find_claims("a", text, nlp(text))] == sources
+
+
+@pytest.mark.parametrize(
     ("text", "counts"),
     [
         ("Die Zahl der Toten stieg nach Angaben der Polizei auf 15.", "Toten"),

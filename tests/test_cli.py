@@ -111,3 +111,13 @@ def test_eval_commands_print_json_last(tmp_path: Path) -> None:
     figures = json.loads(result.output.strip().splitlines()[-1])
     assert figures["detect"]["f1"] >= 0.9
     assert runner.invoke(app, ["eval", "ner", str(tmp_path / "missing.tsv")]).exit_code == 2
+
+
+def test_eval_slots_on_the_bundled_sample() -> None:
+    """`quellenlage eval slots` runs the pipeline on the articles beside the sample's expected/ folder."""
+    expected = Path(__file__).resolve().parents[1] / "src" / "quellenlage" / "sample" / "expected"
+    result = runner.invoke(app, ["eval", "slots", str(expected), "--json"])
+    assert result.exit_code == 0
+    figures = json.loads(result.output.strip().splitlines()[-1])
+    assert figures["grouped"] == 1.0
+    assert figures["sources"]["f1"] >= 0.9  # "Polizei" and "police" are one source, the outlet none

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from quellenlage.compare import compare, contains, source_matrix, time_span, timeline
+from quellenlage.compare import SourceNames, compare, contains, source_key, source_matrix, time_span, timeline
 from quellenlage.corpus import Corpus
+from quellenlage.eval.slots import score_slots
 from quellenlage.extract.temporal import find_timerefs
-from quellenlage.model import Article, Claim, PartialDate, Story
+from quellenlage.model import Article, Claim, Entity, PartialDate, Story
 
 
 def make_corpus(
@@ -227,6 +228,91 @@ def test_source_matrix_lists_sources_by_outlet() -> None:
     matrix = source_matrix(corpus, "s1")
     assert matrix["Feuerwehr"]["A"].claims == [0]
     assert matrix["Polizei"]["B"].claims == [1]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("Polizei", "police", True),
+        ("Police", "der Polizei", True),
+        ("Landratsamt", "district office", True),
+        ("Rettungsdienst", "Rescue services", True),
+        ("Polizei Hollbach", "Hollbach police", True),
+        ("ukrainischer Geheimdienst", "ukrainische Angaben", True),
+        ("Polizei", "Feuerwehr", False),
+        ("ukrainischer Geheimdienst", "südkoreanischer Geheimdienst", False),
+    ],
+)
+def test_source_identity_across_languages_and_spellings(a: str, b: str, same: bool) -> None:
+    assert (source_key(a)[0] == source_key(b)[0]) is same
+
+
+@pytest.mark.parametrize(
+    ("phrase", "relay"), [("Medienberichten", True), ("local media", True), ("Polizei", False)]
+)
+def test_relays(phrase: str, relay: bool) -> None:
+    assert source_key(phrase)[1] is relay
+
+
+def test_a_source_named_short_is_the_one_longer_name_it_belongs_to() -> None:
+    names = SourceNames()
+    for phrase in ("Wasserverband", "Wasserverbands Wendtal", "Wasserverbands Wendtal", "Polizei"):
+        names.add(phrase)
+    assert names.names() == ["Wasserverbands Wendtal", "Polizei"]
+    ambiguous = SourceNames()
+    for phrase in ("Geheimdienst Kiew", "Geheimdienst Seoul", "Geheimdienst Kiews"):
+        ambiguous.add(phrase)
+    assert len(ambiguous.names()) == 3  # no specific word: stays apart
+
+
+def test_independent_sources_are_stated_sources_relays_only_alone() -> None:
+    claims = _evacuated([(2500, "rund"), (2500, "etwa"), (2500, "bis zu")])
+    claims[0]["attributed_to"] = ["Medienberichte", "Polizei"]  # media relying on the police
+    claims[1]["attributed_to"] = ["police"]
+    claims[2]["attributed_to"] = []  # the outlet's own reporting adds no source
+    corpus = make_corpus(EVACUATED, claims)
+    compare(corpus)
+    assert [s.independent_sources for s in corpus.slots] == [["Polizei"]]
+    claims = _evacuated([(2500, "rund"), (2500, "etwa"), (2500, "bis zu")])
+    claims[0]["attributed_to"] = ["Medienberichten"]
+    corpus = make_corpus(EVACUATED, claims)
+    compare(corpus)
+    assert [s.independent_sources for s in corpus.slots] == [["Medienberichten"]]
+
+
+def test_a_spokesperson_is_the_body_they_speak_for() -> None:
+    claims = _evacuated([(2500, "rund"), (2500, "etwa"), (2500, "bis zu")])
+    for claim, source in zip(claims, ["Jens Kaltenbach", "Polizei", "Klaus Brandner"], strict=True):
+        claim["attributed_to"] = [source]
+    corpus = make_corpus(EVACUATED, claims)
+    corpus.entities = [
+        Entity(id="e1", kind="PER", name="Jens Kaltenbach", roles=["Polizeisprecher"]),
+        Entity(id="e2", kind="PER", name="Klaus Brandner", roles=["Pressesprecher"]),  # no known body
+    ]
+    compare(corpus)
+    assert [s.independent_sources for s in corpus.slots] == [["Polizei", "Klaus Brandner"]]
+
+
+def test_slot_sources_are_scored_against_the_gold() -> None:
+    export = {
+        "articles": [{"id": "x1", "origin": "dir/a.txt", "text": "Laut Polizei starben 12 Menschen."}],
+        "claims": [{"article": "x1", "start": 21, "end": 32}],
+        "slots": [{"claims": [0], "status": "single-source", "independent_sources": ["Polizei", "dpa"]}],
+    }
+    gold = [
+        {
+            "slot": "dead",
+            "values": [{"article": "a", "text": "12 Menschen"}],
+            "status": "single-source",
+            "independent_original_sources": ["Polizei"],
+        },
+        {"slot": "other", "values": [{"article": "a", "text": "Laut"}], "status": "agree"},
+    ]
+    result = score_slots(export, gold)
+    assert result["grouped"] == 0.5
+    assert result["status_accuracy"] == 1.0
+    assert result["sources"] == {"p": 0.5, "r": 1.0, "f1": 0.667, "gold": 1, "pred": 2}
+    assert result["source_count_accuracy"] == 0.0
 
 
 def test_timeline_merges_reports_of_one_event() -> None:

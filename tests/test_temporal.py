@@ -162,6 +162,7 @@ MORE: list[tuple[str, str, str, str]] = [
     ("Es starben 2000 im Jahr 2011.", "Jahr 2011", "2011", "DATE"),
     ("Am Montagabend sprach er.", "Montagabend", "2025-07-07TEV", "TIME"),
     ("Er kam am morgigen Sonntag.", "morgigen Sonntag", "2025-07-10", "DATE"),
+    ("Es regnete tagelang.", "tagelang", "PXD", "DURATION"),
 ]
 
 
@@ -364,6 +365,7 @@ def test_deictic_expressions_need_the_publication_date() -> None:
         "Er ging, als der Morgen graute.",
         "Die 44-Jährige lachte.",
         "Der Politiker August Bebel sprach.",
+        "Nach tagelangem Starkregen und monatelangen Vorwürfen brach der Damm.",  # an adjective, no time
     ],
 )
 def test_counts_names_and_nouns_are_not_timexes(sentence: str) -> None:

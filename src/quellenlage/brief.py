@@ -10,7 +10,6 @@ outlets and give the times as TIMEX3 values, which no report's text holds.
 from __future__ import annotations
 
 import html
-from collections import Counter
 from dataclasses import asdict
 from typing import Any
 
@@ -18,13 +17,13 @@ from .compare import (
     ClaimView,
     Event,
     SlotRow,
+    SourceNames,
     article_by_id,
     content_set,
     corpus_index,
     doc_sentences,
     outlet_name,
     slot_rows,
-    source_key,
     source_matrix,
     story_group,
     timeline,
@@ -135,15 +134,18 @@ def _sources(views: list[ClaimView]) -> list[str]:
 
 def _by_source(views: list[ClaimView]) -> list[tuple[str, list[ClaimView]]]:
     """Each original source (one name per identity, relays left out) with the claims resting on it."""
-    names: dict[str, Counter[str]] = {}
+    names = SourceNames()
     carried: dict[str, list[ClaimView]] = {}
     for view in views:
         for phrase in view.sources:
-            key, relay = source_key(phrase)
-            if not relay:
-                names.setdefault(key, Counter())[phrase] += 1
+            key = names.add(phrase)
+            if key is not None:
                 carried.setdefault(key, []).append(view)
-    return [(names[key].most_common(1)[0][0], carried[key]) for key in names]
+    out: dict[str, list[ClaimView]] = {}
+    for key, resting in carried.items():
+        shared = out.setdefault(names.name(key), [])
+        shared += [v for v in resting if all(v is not w for w in shared)]
+    return list(out.items())
 
 
 def _rests_on(corpus: Corpus, cluster: list[ClaimView], outlets: list[str]) -> str:

@@ -455,6 +455,7 @@ EVALUATIONS = {
     "timex": "Temporal expressions on TimeML (KRAUTS) or WikiWarsDE, beside HeidelTime's output if present.",
     "quotes": "Quotes and speakers on german-news-quotation-attribution .jsonl(.gz).",
     "claims": "Numeric claims on a gold folder in the spec layout (expected_claims.jsonl beside articles/).",
+    "slots": "Claim slots, status and independent sources on a spec-layout folder (expected_slots.json).",
     "stories": "Story clustering on ECB+ (topic, sub-topic), JSONL of {text, published, story}, or the spec.",
 }
 for _name, _help in EVALUATIONS.items():

@@ -42,6 +42,7 @@ from scipy.cluster.hierarchy import DisjointSet
 
 from .corpus import Corpus
 from .extract.temporal import find_timerefs
+from .language.canonical import base_form, translit_key
 from .model import Article, Citation, Claim, ClaimSlot, PartialDate, Quote, SlotStatus, Story, TimeRef
 from .rules import read_json
 
@@ -579,13 +580,79 @@ def _interval(claim: Claim) -> tuple[tuple[float, float] | None, bool]:
     return None, False
 
 
+@cache
+def _source_classes() -> tuple[re.Pattern[str], dict[str, str]]:
+    """A pattern for the (folded) names of a kind of source in German and English, and each name's class:
+    "Polizei" and "police", "Landratsamt" and "district office" are one source."""
+    table = {fold(form): name for name, forms in terms()["source_classes"].items() for form in forms}
+    alternation = "|".join(re.escape(form) for form in sorted(table, key=len, reverse=True))
+    return re.compile(rf"\b(?:{alternation})\b"), table
+
+
 def source_key(phrase: str) -> tuple[str, bool]:
-    """A source phrase's identity (its specific words) and whether it only relays ("Medienberichte")."""
-    generic = _wordset("generic_sources")
-    words = [w for w in _WORD.findall(phrase.lower()) if len(w) >= 3]
-    specific = [fold(w)[:6] for w in words if w not in generic]
+    """A source phrase's identity (its kind of source, if a known one, and its specific words, in any
+    order) and whether it only relays ("Medienberichte", "local media")."""
+    generic = _wordset("generic_sources") | _wordset("stopwords")
+    words = [w for w in _WORD.findall(phrase.lower()) if len(w) >= 3 and w not in _wordset("stopwords")]
     relay = all(w in _wordset("relay_only") for w in words) if words else True
-    return (" ".join(specific) if specific else fold(phrase)), relay
+    pattern, table = _source_classes()
+    folded = fold(phrase)
+    kinds = {f"={table[m.group(0)]}" for m in pattern.finditer(folded)}
+    rest = pattern.sub(" ", folded)
+    specific = kinds | {fold(w)[:6] for w in _WORD.findall(rest) if len(w) >= 3 and w not in generic}
+    return (" ".join(sorted(specific)) if specific else folded), relay
+
+
+@dataclass(frozen=True, slots=True)
+class SourceContext:
+    """What naming a story's sources needs: the language of each report (names are shown in the story's main
+    language) and the entities' keys (a genitive source is shown in its entity's base form)."""
+
+    languages: dict[str, str | None] = field(default_factory=dict)
+    entities: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, corpus: Corpus, articles: Iterable[Article]) -> SourceContext:
+        entities = frozenset(translit_key(e.name) for e in corpus.entities)
+        return cls({a.id: a.language for a in articles}, entities)
+
+    def main_language(self) -> str | None:
+        counts = Counter(self.languages.values())
+        return counts.most_common(1)[0][0] if counts else None
+
+
+@dataclass(slots=True)
+class SourceNames:
+    """One identity and one shown name per source: phrases of one key are one source, shown by their most
+    frequent form in the story's main language; a key whose words all belong to exactly one longer key is
+    that source ("Wasserverband" and "Wasserverband Wendtal")."""
+
+    context: SourceContext = field(default_factory=SourceContext)
+    forms: dict[str, dict[str, float]] = field(default_factory=dict)
+
+    def add(self, phrase: str, article: str = "", relay_ok: bool = False) -> str | None:
+        """The phrase's key; None for a relay unless ``relay_ok``."""
+        key, relay = source_key(phrase)
+        if relay and not relay_ok:
+            return None
+        shown = base_form(phrase, set(self.context.entities))
+        main = self.context.main_language()
+        weight = 1.0 if self.context.languages.get(article, main) == main else 0.001
+        forms = self.forms.setdefault(key, {})
+        forms[shown] = forms.get(shown, 0.0) + weight
+        return key
+
+    def owner(self, key: str) -> str:
+        words = set(key.split())
+        longer = [k for k in self.forms if k != key and words < set(k.split())]
+        return longer[0] if len(longer) == 1 else key
+
+    def name(self, key: str) -> str:
+        forms = self.forms[self.owner(key)]
+        return max(forms, key=forms.__getitem__)
+
+    def names(self) -> list[str]:
+        return list(dict.fromkeys(self.name(key) for key in self.forms))
 
 
 def _claim_time(claim: Claim, view: ArticleView, clause: tuple[int, int]) -> str | None:
@@ -769,18 +836,44 @@ def status_of(group: Sequence[ClaimView], reports: dict[int, int]) -> SlotStatus
     return "agree"
 
 
-def independent_sources(corpus: Corpus, group: Sequence[ClaimView], reports: dict[int, int]) -> list[str]:
-    """Original sources after merging wire copy: attributed sources by identity, else the reporting outlet."""
-    names: dict[str, Counter[str]] = {}
+_SPOKESPERSON = re.compile(r"(?P<body>\w+?)(?:sprecher|sprecherin)", re.IGNORECASE)
+
+
+def _body_word(word: str) -> str:
+    """ "Regierungs" -> "Regierung" (the linking s of a compound), "Polizei" stays."""
+    for form in (word, word[:-1] if word.endswith("s") else word):
+        if simplemma.is_known(form, lang="de") and simplemma.lemmatize(form, lang="de") == form:
+            return form
+    return word
+
+
+def spokespeople(corpus: Corpus) -> dict[str, str]:
+    """Person -> the body they speak for, from their role ("Polizeisprecher Jens Kaltenbach" -> "Polizei")
+    when it is a known kind of source: what a spokesperson says, the body says; one source with it."""
+    out = {}
+    for entity in corpus.entities:
+        for role in entity.roles if entity.kind == "PER" else ():
+            match = _SPOKESPERSON.fullmatch(role)
+            body = _body_word(match["body"].capitalize()) if match else ""
+            if source_key(body)[0].startswith("="):  # a known kind of body, not "Presse" or "Partei"
+                out[entity.name] = body
+    return out
+
+
+def independent_sources(
+    group: Sequence[ClaimView], speaks_for: dict[str, str], context: SourceContext
+) -> list[str]:
+    """The original sources behind a slot's claims after merging wire copy, one name per identity: what each
+    claim is attributed to (a spokesperson as the body they speak for), relays ("Medienberichten zufolge")
+    only when they stand alone; a claim no source is stated for adds none (the outlet's own reporting is no
+    source of its own)."""
+    names = SourceNames(context)
     for c in group:
-        keyed = [(source_key(s), s) for s in c.sources]
-        own = [(k, s) for (k, relay), s in keyed if not relay]
-        if not own:
-            article = article_by_id(corpus, corpus.claims[reports[c.index]].article)
-            own = [(f"report:{reports[c.index]}", outlet_name(article) if article else c.claim.article)]
-        for key, shown in own:
-            names.setdefault(key, Counter())[shown] += 1
-    return [counter.most_common(1)[0][0] for counter in names.values()]
+        phrases = [speaks_for.get(phrase, phrase) for phrase in c.sources]
+        stated = [phrase for phrase in phrases if not source_key(phrase)[1]]
+        for phrase in stated or phrases:
+            names.add(phrase, c.claim.article, relay_ok=True)
+    return names.names()
 
 
 def _slot_id(story: str, group: Sequence[ClaimView]) -> str:
@@ -801,6 +894,7 @@ def compare(corpus: Corpus) -> None:
     """Fill ``claim.when`` from the claim's clause and ``corpus.slots`` per story."""
     index = corpus_index(corpus, fresh=True)
     views = index.views
+    speaks_for = spokespeople(corpus)
     corpus.slots = []
     for story, arts in index.stories:
         claims = _claim_views(corpus, views, arts)
@@ -811,6 +905,7 @@ def compare(corpus: Corpus) -> None:
                 c.time = when
         index.claim_views.setdefault(story.id, claims)  # the first story of an id, as slot_rows reads it
         reports = _report_groups(corpus, claims)
+        context = SourceContext.of(corpus, arts)
         for group in _group(claims):
             corpus.slots.append(
                 ClaimSlot(
@@ -819,7 +914,7 @@ def compare(corpus: Corpus) -> None:
                     counts=_label(group),
                     claims=[c.index for c in group],
                     status=status_of(group, reports),
-                    independent_sources=independent_sources(corpus, group, reports),
+                    independent_sources=independent_sources(group, speaks_for, context),
                 )
             )
 
@@ -881,14 +976,13 @@ def source_matrix(corpus: Corpus, story_id: str) -> dict[str, dict[str, MatrixCe
     """Original source -> outlet -> the claims and quotes that outlet carries from that source."""
     arts = {a.id: a for a in _story_arts(corpus, story_id)}
     index = corpus_index(corpus)
-    names: dict[str, Counter[str]] = {}
+    names = SourceNames(SourceContext.of(corpus, arts.values()))
     cells: dict[str, dict[str, MatrixCell]] = {}
 
     def add(phrase: str, article_id: str, kind: str, index: int) -> None:
-        key, relay = source_key(phrase)
-        if relay:
+        key = names.add(phrase, article_id)
+        if key is None:
             return
-        names.setdefault(key, Counter())[phrase] += 1
         cell = cells.setdefault(key, {}).setdefault(outlet_name(arts[article_id]), MatrixCell())
         (cell.claims if kind == "claim" else cell.quotes).append(index)
 
@@ -900,7 +994,14 @@ def source_matrix(corpus: Corpus, story_id: str) -> dict[str, dict[str, MatrixCe
         quote = corpus.quotes[n]
         if quote.speaker:
             add(quote.speaker, quote.article, "quote", n)
-    return {names[key].most_common(1)[0][0]: row for key, row in cells.items()}
+    matrix: dict[str, dict[str, MatrixCell]] = {}
+    for key, row in cells.items():
+        merged = matrix.setdefault(names.name(key), {})
+        for outlet, cell in row.items():
+            target = merged.setdefault(outlet, MatrixCell())
+            target.claims = sorted({*target.claims, *cell.claims})
+            target.quotes = sorted({*target.quotes, *cell.quotes})
+    return matrix
 
 
 # ---------------------------------------------------------------- timeline

@@ -618,7 +618,9 @@ def _rules_de(t: _Tagger) -> list[tuple[str, str]]:
             "adjdur",
             rf"\b(?P<adjdur_n>{_alt(t.c['number_stems'])}+|\d+)-?(?P<adjdur_u>{t.p('duration_adjectives')})\w*",
         ),
-        ("longadv", rf"\b(?P<longadv_w>{t.p('long_adverbs')})\w*"),
+        # the adverb only ("tagelang"): the spec's analysts leave the adjective ("nach tagelangem Regen",
+        # "monatelangen Vorwürfen") out; it describes a thing and places nothing in time
+        ("longadv", rf"\b(?P<longadv_w>{t.p('long_adverbs')})(?!\w)"),
         (
             "durx",
             r"(?:(?<=\bseit\s)|(?<=\bnach\s))(?P<durx_u>Jahren|Monaten|Wochen|Tagen|Stunden|Jahrzehnten)\b",
