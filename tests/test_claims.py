@@ -140,6 +140,9 @@ def test_speaker_of_a_quote_with_a_figure(language: str, text: str, source: str)
             "Die Polizei sagte, fünf Menschen seien gestorben, 20 würden vermisst.",
             [["Polizei"], ["Polizei"]],
         ),
+        # a pledge inside what a speaker reports is part of the report
+        ("de", "Lee führte aus, Pjöngjang habe 4000 Soldaten zugesagt.", [["Lee"]]),
+        ("de", "Die Regierung sagte 400 Millionen Euro zu.", [["Regierung"]]),
     ],
 )
 def test_each_part_of_a_contrast_has_its_own_source(

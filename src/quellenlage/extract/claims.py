@@ -177,14 +177,27 @@ def _part(an: Analysis, i: int, first: int, end: int) -> tuple[int, int]:
 
 
 def _sources_for(
-    num: NumberMatch, atts: list[Attribution], an: Analysis, seg: tuple[int, int], part: tuple[int, int]
+    num: NumberMatch, atts: list[Attribution], an: Analysis, seg: tuple[int, int], sentence: tuple[int, int]
 ) -> tuple[list[str], str | None]:
     """Speech-verb speakers of the figure's part of the sentence (of the whole sentence when the part has
     none), then the prepositional cue nearest the figure."""
     sources: list[str] = []
     cues: list[str] = []
     speech = [a for a in atts if a.kind == "speech" and a.sources]
-    for att in [a for a in speech if part[0] <= a.cue_start < part[1]] or speech:
+    part_of = {id(a): _part(an, an.tok_at(a.cue_start), *sentence) for a in speech}
+    # "Lee führte aus, ... habe Pjöngjang 4000 Soldaten zugesagt": a pledge inside what a speaker reports is
+    # part of the report, not a second source
+    speech = [
+        a
+        for a in speech
+        if a.strength != "weak"
+        or not any(
+            b.strength == "strong" and b.cue_start < a.cue_start and part_of[id(b)] == part_of[id(a)]
+            for b in speech
+        )
+    ]
+    part = _part(an, num.first, *sentence)
+    for att in [a for a in speech if part_of[id(a)] == part] or speech:
         sources += att.sources
         cues.append(att.cue)
     preps = [a for a in atts if a.kind == "prep" and a.sources]
@@ -240,7 +253,7 @@ def find_claims(article_id: str, text: str, doc: Doc) -> list[Claim]:
             seg = _segment(an, num.first, first, end)
             event = _event(an, max(counted.end, num.last), stop, num.first, seg[0])
             if own:
-                sources, cue = _sources_for(num, atts, an, seg, _part(an, num.first, first, end))
+                sources, cue = _sources_for(num, atts, an, seg, (first, end))
             elif carried:
                 sources, cue = previous
             else:
