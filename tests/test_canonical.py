@@ -78,6 +78,28 @@ def test_exonyms_merge_across_languages_with_german_name() -> None:
     assert pj.name == "Pjöngjang"
 
 
+def test_a_kind_of_body_of_one_place_merges_across_languages() -> None:
+    entities = run(
+        [
+            (
+                "a",
+                "de",
+                "Der Wasserverband Wendtal und die Feuerwehr Hollbach halfen.",
+                [("Wasserverband Wendtal", "ORG"), ("Feuerwehr Hollbach", "ORG")],
+            ),
+            (
+                "b",
+                "en",
+                "The Wendtal Water Authority and the Hollbach police helped.",
+                [("Wendtal Water Authority", "ORG"), ("Hollbach police", "ORG")],
+            ),
+        ]
+    )
+    (water,) = owner(entities, "Wendtal Water Authority")
+    assert water.name == "Wasserverband Wendtal"
+    assert owner(entities, "Hollbach police") != owner(entities, "Feuerwehr Hollbach")  # another kind of body
+
+
 def test_swiss_spelling_merges() -> None:
     entities = run(
         [

@@ -43,6 +43,7 @@ from scipy.cluster.hierarchy import DisjointSet
 from .corpus import Corpus
 from .extract.temporal import find_timerefs
 from .language.canonical import base_form, translit_key
+from .language.rules import body_kinds
 from .model import Article, Citation, Claim, ClaimSlot, PartialDate, Quote, SlotStatus, Story, TimeRef
 from .rules import read_json
 
@@ -584,7 +585,7 @@ def _interval(claim: Claim) -> tuple[tuple[float, float] | None, bool]:
 def _source_classes() -> tuple[re.Pattern[str], dict[str, str]]:
     """A pattern for the (folded) names of a kind of source in German and English, and each name's class:
     "Polizei" and "police", "Landratsamt" and "district office" are one source."""
-    table = {fold(form): name for name, forms in terms()["source_classes"].items() for form in forms}
+    table = {fold(form): kind for kind, forms in body_kinds().items() for form in forms}
     alternation = "|".join(re.escape(form) for form in sorted(table, key=len, reverse=True))
     return re.compile(rf"\b(?:{alternation})\b"), table
 

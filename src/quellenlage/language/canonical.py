@@ -22,7 +22,7 @@ from rapidfuzz import fuzz
 from scipy.cluster.hierarchy import DisjointSet
 from spacy.tokens import Doc, Span
 
-from quellenlage.language.rules import AliasGroup, alias_groups, role_heads
+from quellenlage.language.rules import AliasGroup, alias_groups, body_kinds, role_heads
 from quellenlage.model import Entity, EntityKind, Mention
 
 KIND_ORDER: tuple[EntityKind, ...] = ("PER", "ORG", "LOC", "MISC")
@@ -238,8 +238,38 @@ def _merge_across(raw: Sequence[RawMention], clusters: list[_Cluster]) -> Disjoi
         for key in sorted(keys):
             uf.merge(first_by_key.setdefault(key, c), c)
     _merge_fuzzy(raw, clusters, uf)
+    _merge_bodies(raw, clusters, uf)
     _merge_surnames(raw, clusters, uf)
     return uf
+
+
+@cache
+def _body_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
+    table = {translit_key(form): kind for kind, forms in body_kinds().items() for form in forms}
+    alternation = "|".join(re.escape(form) for form in sorted(table, key=len, reverse=True))
+    return re.compile(rf"\b(?:{alternation})\b"), table
+
+
+def body_key(key: str) -> str | None:
+    """An organisation's transliteration key as its kind of body and its other words, in any order, when it
+    names a known kind and something more: "Wasserverband Wendtal" and "Wendtal Water Authority" share one."""
+    pattern, table = _body_pattern()
+    kinds = [f"={table[m.group(0)]}" for m in pattern.finditer(key)]
+    rest = pattern.sub(" ", key).split()
+    return " ".join(sorted(kinds + rest)) if kinds and rest else None
+
+
+def _merge_bodies(raw: Sequence[RawMention], clusters: list[_Cluster], uf: DisjointSet[int]) -> None:
+    """Organisations of different languages named as the same kind of body of the same place ("Wasserverband
+    Wendtal", "Wendtal Water Authority")."""
+    first: dict[str, tuple[int, str]] = {}
+    for c, cluster in enumerate(clusters):
+        if _kind(raw, cluster) != "ORG":
+            continue
+        for key in sorted(k for k in map(body_key, cluster.full_keys()) if k):
+            seen = first.setdefault(key, (c, cluster.language))
+            if seen[1] != cluster.language:
+                uf.merge(seen[0], c)
 
 
 def _merge_fuzzy(raw: Sequence[RawMention], clusters: list[_Cluster], uf: DisjointSet[int]) -> None:

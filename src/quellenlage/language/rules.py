@@ -74,6 +74,13 @@ def institution_heads() -> dict[str, str]:
 
 
 @cache
+def body_kinds() -> dict[str, tuple[str, ...]]:
+    """Kinds of public bodies and sources -> their German and English names, lower case (``bodies.json``)."""
+    kinds: dict[str, list[str]] = read_json("bodies.json")["kinds"]
+    return {kind: tuple(forms) for kind, forms in kinds.items()}
+
+
+@cache
 def place_descriptors() -> frozenset[str]:
     """Nouns naming a kind of place before a place's name ("Hafenstadt", "Region"), lower case."""
     return frozenset(_heads("place_descriptors.txt"))
