@@ -263,6 +263,25 @@ def _with_rules(text: str, ents: list[tuple[str, str]]) -> set[tuple[str, str]]:
             set(),
         ),
         ("Er fehlte aus Kapazitätsgründen.", [], set(), {("Kapazitätsgründen", "LOC")}),
+        # a person's name goes on over particles and initials; "der" only after "von"
+        (
+            "Es gehörte Heinrich Gottlob von Miltitz und Ursula von der Leyen.",
+            [("Heinrich Gottlob", "PER"), ("Ursula", "PER")],
+            {("Heinrich Gottlob von Miltitz", "PER"), ("Ursula von der Leyen", "PER")},
+            set(),
+        ),
+        (
+            "Senatspräsident Clarence E. Case kam.",
+            [("Clarence E.", "PER")],
+            {("Clarence E. Case", "PER")},
+            set(),
+        ),
+        (
+            "Nach Skizzen von Heinrich Kimmel der Plan.",
+            [("Heinrich Kimmel", "PER")],
+            {("Heinrich Kimmel", "PER")},
+            {("Heinrich Kimmel der Plan", "PER")},
+        ),
         # a lower-case inflected adjective is a name's derivative, not a name; "dpa" stays
         (
             "Die chinesischen Behörden und dpa berichten.",

@@ -32,6 +32,7 @@ from quellenlage.language.canonical import fold, role_at
 from quellenlage.language.rules import (
     english_calendar_words,
     institution_heads,
+    name_particles,
     org_heads,
     place_descriptors,
     role_heads,
@@ -189,6 +190,39 @@ def _after_place_cue(lower: list[str], i: int, places: set[int]) -> bool:
     return listed and i - 2 in places
 
 
+_INITIAL = re.compile(r"[A-ZÄÖÜ]\.?")
+
+
+def _inside_name(text: str, before: str, particles: dict[str, frozenset[str]]) -> bool:
+    """A particle (after the words it must follow), an initial, or the full stop of an initial."""
+    after = particles.get(text)
+    if after is not None:
+        return not after or before in after
+    return bool(_INITIAL.fullmatch(text) or (text == "." and _INITIAL.fullmatch(before)))
+
+
+def _person_tails(doc: Doc, words: _Words, ents: list[Span]) -> list[Span]:
+    """A person's name goes on over particles and initials to the family name ("Heinrich Gottlob" + "von
+    Miltitz", "Clarence E." + "Case"), which no other name may hold."""
+    particles = name_particles()
+    taken = {i for e in ents for i in range(e.start, e.end)}
+    out = []
+    for ent in ents:
+        end = ent.end
+        if ent.label_ == "PER":
+            j = end
+            while j < len(doc) and j - end < 3 and j not in taken:
+                if not _inside_name(words.texts[j], words.texts[j - 1], particles):
+                    break
+                j += 1
+            # an initial at the name's end leaves it open too ("Clarence E." + "Case")
+            open_end = len(ent) > 1 and _inside_name(words.texts[end - 1], words.texts[end - 2], particles)
+            if (j > end or open_end) and j < len(doc) and j not in taken and words.name_like[j]:
+                end = j + 1
+        out.append(ent if end == ent.end else Span(doc, ent.start, end, label="PER"))
+    return out
+
+
 def _complete_names(doc: Doc, words: _Words, ents: list[Span]) -> list[Span]:
     full = {tuple(words.texts[e.start : e.end]) for e in ents if e.label_ == "PER" and len(e) > 1}
     for ent in [e for e in ents if e.label_ == "PER"]:
@@ -259,6 +293,7 @@ def apply_name_rules(doc: Doc) -> Doc:
         _role_appositions,
         _org_appositions,
         _institutions,
+        _person_tails,
         _complete_names,
         _propagate_names,
         _places_after_prepositions,

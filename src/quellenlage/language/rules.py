@@ -81,6 +81,14 @@ def body_kinds() -> dict[str, tuple[str, ...]]:
 
 
 @cache
+def name_particles() -> dict[str, frozenset[str]]:
+    """Lower-case particles inside person names ("von", "van der", "zu") -> the particles that must precede
+    them (none: it may follow the given name)."""
+    rows = read_rows("name_particles.txt")
+    return {row[0].strip(): frozenset(row[1].split()) if len(row) > 1 else frozenset() for row in rows}
+
+
+@cache
 def place_descriptors() -> frozenset[str]:
     """Nouns naming a kind of place before a place's name ("Hafenstadt", "Region"), lower case."""
     return frozenset(_heads("place_descriptors.txt"))
