@@ -1,20 +1,26 @@
 """Document-level name rules run after the NER model (``quellenlage_name_rules``), German and English.
 
 Hand-written: a sentence-level statistical model trained on 2,000 sentences misses names that their context
-in the article makes plain. Four general news conventions, applied in order:
+in the article makes plain. General news conventions, applied in order:
 1. a role descriptor right before capitalised words names a person ("Außenminister Sergej Lawrow",
    "Machthaber Kim Jong Un", "seine Amtskollegin, Choe Son Hui.", "leader Kim Jong Un");
 2. an acronym right after a noun naming a kind of organisation is one ("Nachrichtenagentur KCNA";
    German only);
-3. a person named in full somewhere in the article is that name wherever its first words recur
+3. a public body or district and the place it is named after are one name ("Staatsanwaltschaft Hollbach",
+   "Landkreis Oberes Wendtal"; German only);
+4. a person's name goes on over particles and initials ("Heinrich Gottlob von Miltitz", "Clarence E. Case");
+5. a person named in full somewhere in the article is that name wherever its first words recur
    ("Kim Jong" -> "Kim Jong Un");
-4. the first and last word of a person's name, alone or with genitive -s, refer to that person elsewhere
-   in the article ("Lawrow", "Lawrows").
+6. the first and last word of a person's name, alone or with genitive -s, refer to that person elsewhere
+   in the article ("Lawrow", "Lawrows");
+7. a word no German dictionary knows is a place after "in", "nach", "aus", "im benachbarten" or in a list
+   of places ("in Ebersried"; German only).
 Inflected common nouns (their lemma differs: "Waffen") never count as name words, so a model error such as
 "Kim Waffen" does not spread.
-Rules only add names or lengthen person names; they never relabel what the model found. They drop only its
-lower-case inflected adjectives ("die chinesischen Behörden": a name's derivative, not a name) and the noun
-naming a place's kind at the start of a place ("Hafenstadt Wonsan" -> "Wonsan", as GermEval marks it).
+Rules add names, lengthen them or join a place to the body named after it; otherwise they never relabel what
+the model found. They drop only its lower-case inflected adjectives ("die chinesischen Behörden": a name's
+derivative, not a name) and the noun naming a place's kind at the start of a place ("Hafenstadt Wonsan" ->
+"Wonsan", as GermEval marks it).
 """
 
 from __future__ import annotations
