@@ -121,3 +121,5 @@ def test_eval_slots_on_the_bundled_sample() -> None:
     figures = json.loads(result.output.strip().splitlines()[-1])
     assert figures["grouped"] == 1.0
     assert figures["sources"]["f1"] >= 0.9  # "Polizei" and "police" are one source, the outlet none
+    empty = runner.invoke(app, ["eval", "slots", str(expected.parent.parent / "rules")])
+    assert empty.exit_code == 2 and "expected_slots.json" in empty.output

@@ -445,7 +445,11 @@ def _evaluation(module: str) -> Callable[[Path, bool], None]:
     """Each evaluation lives beside its gold format in `quellenlage.eval`; imported on demand."""
 
     def run(path: GoldPath, as_json: JsonFlag = False) -> None:
-        importlib.import_module(f"quellenlage.eval.{module}").main(str(path), as_json)
+        try:
+            importlib.import_module(f"quellenlage.eval.{module}").main(str(path), as_json)
+        except (FileNotFoundError, ValueError) as exc:  # a folder or file not in the gold format
+            errors.print(f"{path}: not {module} gold data: {exc}")
+            raise typer.Exit(2) from exc
 
     return run
 

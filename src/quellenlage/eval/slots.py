@@ -83,9 +83,9 @@ def score_slots(export: Item, golds: list[Item]) -> dict[str, Any]:
 
 def evaluate_slots(gold_dir: Path) -> dict[str, Any]:
     """``gold_dir`` holds ``articles/``, or lies beside the articles (the bundled sample's ``expected/``)."""
+    golds = json.loads((gold_dir / "expected_slots.json").read_text(encoding="utf-8"))
     folder = gold_dir / "articles" if (gold_dir / "articles").is_dir() else gold_dir.parent
     export = analyze(sorted(p for p in folder.iterdir() if p.is_file())).to_json()
-    golds = json.loads((gold_dir / "expected_slots.json").read_text(encoding="utf-8"))
     return score_slots(export, golds)
 
 
