@@ -590,6 +590,7 @@ def _source_classes() -> tuple[re.Pattern[str], dict[str, str]]:
     return re.compile(rf"\b(?:{alternation})\b"), table
 
 
+@lru_cache(maxsize=1 << 14)
 def source_key(phrase: str) -> tuple[str, bool]:
     """A source phrase's identity (its kind of source, if a known one, and its specific words, in any
     order) and whether it only relays ("Medienberichte", "local media")."""
@@ -611,15 +612,14 @@ class SourceContext:
 
     languages: dict[str, str | None] = field(default_factory=dict)
     entities: frozenset[str] = frozenset()
+    main: str | None = None  # the most frequent language of the reports
 
     @classmethod
     def of(cls, corpus: Corpus, articles: Iterable[Article]) -> SourceContext:
-        entities = frozenset(translit_key(e.name) for e in corpus.entities)
-        return cls({a.id: a.language for a in articles}, entities)
-
-    def main_language(self) -> str | None:
-        counts = Counter(self.languages.values())
-        return counts.most_common(1)[0][0] if counts else None
+        languages = {a.id: a.language for a in articles}
+        counts = Counter(languages.values())
+        main = counts.most_common(1)[0][0] if counts else None
+        return cls(languages, frozenset(translit_key(e.name) for e in corpus.entities), main)
 
 
 @dataclass(slots=True)
@@ -636,8 +636,8 @@ class SourceNames:
         key, relay = source_key(phrase)
         if relay and not relay_ok:
             return None
-        shown = base_form(phrase, set(self.context.entities))
-        main = self.context.main_language()
+        shown = base_form(phrase, self.context.entities)
+        main = self.context.main
         weight = 1.0 if self.context.languages.get(article, main) == main else 0.001
         forms = self.forms.setdefault(key, {})
         forms[shown] = forms.get(shown, 0.0) + weight

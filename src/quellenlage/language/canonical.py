@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
@@ -97,7 +98,7 @@ def _alias_index() -> dict[str, int]:
     return index
 
 
-def base_form(text: str, known: set[str]) -> str:
+def base_form(text: str, known: AbstractSet[str]) -> str:
     """``text`` without a genitive ending when the base is a known name ("Lawrows" -> "Lawrow"); in a name
     of several words the genitive may end any one of them ("des Wasserverbands Wendtal")."""
     words = text.split(" ")
