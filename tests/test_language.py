@@ -282,6 +282,19 @@ def _with_rules(text: str, ents: list[tuple[str, str]]) -> set[tuple[str, str]]:
             {("Heinrich Kimmel", "PER")},
             {("Heinrich Kimmel der Plan", "PER")},
         ),
+        # name words closing the clause after a speech verb are its speaker; not a role, nor a plural subject
+        (
+            "„Wir sind froh“, sagte Winkler. „Gut“, so Ketterer. Das erzählte Deniz Naki.",
+            [],
+            {("Winkler", "PER"), ("Ketterer", "PER"), ("Deniz Naki", "PER")},
+            set(),
+        ),
+        (
+            "„Gut“, sagte Präsident Müller. Das sagen Händler.",
+            [],
+            set(),
+            {("Präsident", "PER"), ("Händler", "PER")},
+        ),
         # a lower-case inflected adjective is a name's derivative, not a name; "dpa" stays
         (
             "Die chinesischen Behörden und dpa berichten.",

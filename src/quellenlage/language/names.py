@@ -9,11 +9,13 @@ in the article makes plain. General news conventions, applied in order:
 3. a public body or district and the place it is named after are one name ("Staatsanwaltschaft Hollbach",
    "Landkreis Oberes Wendtal"; German only);
 4. a person's name goes on over particles and initials ("Heinrich Gottlob von Miltitz", "Clarence E. Case");
-5. a person named in full somewhere in the article is that name wherever its first words recur
+5. one or two name words right after a speech verb, closing the clause, are its speaker ("..., so
+   Ketterer."; German only);
+6. a person named in full somewhere in the article is that name wherever its first words recur
    ("Kim Jong" -> "Kim Jong Un");
-6. the first and last word of a person's name, alone or with genitive -s, refer to that person elsewhere
+7. the first and last word of a person's name, alone or with genitive -s, refer to that person elsewhere
    in the article ("Lawrow", "Lawrows");
-7. a word no German dictionary knows is a place after "in", "nach", "aus", "im benachbarten" or in a list
+8. a word no German dictionary knows is a place after "in", "nach", "aus", "im benachbarten" or in a list
    of places ("in Ebersried"; German only).
 Inflected common nouns (their lemma differs: "Waffen") never count as name words, so a model error such as
 "Kim Waffen" does not spread.
@@ -42,6 +44,7 @@ from quellenlage.language.rules import (
     org_heads,
     place_descriptors,
     role_heads,
+    speech_verb_forms,
 )
 
 MAX_NAME_WORDS = 4
@@ -229,6 +232,26 @@ def _person_tails(doc: Doc, words: _Words, ents: list[Span]) -> list[Span]:
     return out
 
 
+def _speakers_after_verbs(doc: Doc, words: _Words, ents: list[Span]) -> list[Span]:
+    """One or two name words right after a speech verb or ", so", closing the clause, name its speaker
+    ("..., sagte Winkler.", "so Ketterer.", "erzählte Deniz Naki."), unless a role noun opens them
+    (German)."""
+    if doc.lang_ != "de":
+        return ents
+    verbs = speech_verb_forms("de")
+    taken = {i for e in ents for i in range(e.start, e.end)}
+    lower = [t.lower() for t in words.texts]
+    for i in range(1, len(doc)):
+        cue = lower[i - 1] in verbs or (lower[i - 1] == "so" and i >= 2 and lower[i - 2] == ",")
+        if not cue or i in taken or not words.name_like[i] or role_at(doc, i, role_heads("de")):
+            continue
+        end = i + 2 if i + 1 < len(doc) and words.name_like[i + 1] and i + 1 not in taken else i + 1
+        if end == len(doc) or words.punct[end]:
+            ents = [*ents, Span(doc, i, end, label="PER")]
+            taken.update(range(i, end))
+    return ents
+
+
 def _complete_names(doc: Doc, words: _Words, ents: list[Span]) -> list[Span]:
     full = {tuple(words.texts[e.start : e.end]) for e in ents if e.label_ == "PER" and len(e) > 1}
     for ent in [e for e in ents if e.label_ == "PER"]:
@@ -300,6 +323,7 @@ def apply_name_rules(doc: Doc) -> Doc:
         _org_appositions,
         _institutions,
         _person_tails,
+        _speakers_after_verbs,
         _complete_names,
         _propagate_names,
         _places_after_prepositions,

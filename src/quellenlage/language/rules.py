@@ -89,6 +89,19 @@ def name_particles() -> dict[str, frozenset[str]]:
 
 
 @cache
+def speech_verb_forms(language: str) -> frozenset[str]:
+    """Finite singular forms of the verbs that introduce speech ("sagte", "erklärt"), lower case, from the
+    quote cue table (``quotes_verbs.tsv``): the name right after one at a clause's end is its speaker."""
+    return frozenset(
+        form.strip()
+        for forms, _lemma, _particle, strength, lang in read_rows("quotes_verbs.tsv")
+        if strength == "strong" and lang.strip() == language
+        for form in forms.split(",")
+        if not form.strip().endswith("en")
+    )
+
+
+@cache
 def place_descriptors() -> frozenset[str]:
     """Nouns naming a kind of place before a place's name ("Hafenstadt", "Region"), lower case."""
     return frozenset(_heads("place_descriptors.txt"))
