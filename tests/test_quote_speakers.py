@@ -10,6 +10,7 @@ from quellenlage.extract.quotes import (
     _learned_speakers,
     cue_attributions,
     find_quote_matches,
+    sentence_match,
     speaker_contexts,
 )
 from quellenlage.extract.speakers import (
@@ -47,6 +48,35 @@ def test_candidates_are_the_mentions_around_the_quote() -> None:
     assert text[slice(*matches[0].speaker_span)] in found  # the rules' choice is always a candidate
 
 
+def test_adverbs_pointing_to_a_source_are_candidates() -> None:
+    """The corpus marks ``demnach`` as the speaker mention of the statement it carries on."""
+    text = "Laut dem Bericht starben drei Menschen. Der Fahrer soll demnach betrunken gewesen sein."
+    an, _, _, contexts = _contexts(text)
+    found = {text[s:e] for s, e in (char_span(an, c) for c in candidates(an, contexts[-1]))}
+    assert {"demnach", "dem Bericht"} <= found
+
+
+def test_features_tell_the_inner_cue_from_the_outer() -> None:
+    """``X sagte, ... „…“ ..., meldete Y``: one cue opens a clause before the quote, another closes it."""
+    text = "Der Minister sagte, man hoffe auf „baldige Gespräche“ mit Kiew, meldete die Agentur."
+    an, matches, _, contexts = _contexts(text)
+    (ctx,) = [c for m, c in zip(matches, contexts, strict=True) if m.quote.text == "baldige Gespräche"]
+    assert ctx.sides == "ba"
+    by_text = {text[slice(*char_span(an, c))]: features(an, c, ctx) for c in candidates(an, ctx)}
+    assert "pos=before0|sides=ba" in by_text["Der Minister"]
+    assert "pos=after0|sides=ba" in by_text["die Agentur"]
+
+
+def test_sentence_model_quote_keeps_the_speaker_of_its_cue() -> None:
+    text = "Der Streit ging weiter. Die Polizei warnte vor Glätte."
+    doc = NLP(text)
+    an = analyse(text, doc)
+    m = sentence_match("a", an, 1, cue_attributions(an))
+    assert m.learned and m.quote.text == "Die Polizei warnte vor Glätte"
+    assert m.speaker_span is not None and text[slice(*m.speaker_span)] == "Die Polizei"
+    assert (m.quote.speaker, m.form) == ("Polizei", "Indirect")
+
+
 def test_whole_mention_and_bare_phrase_are_both_candidates() -> None:
     text = "„Das ist ein Erfolg“, sagte Anna Berg, die Sprecherin der Stadtwerke, am Montag."
     an, _, _, (ctx,) = _contexts(text)
@@ -73,6 +103,8 @@ def test_the_option_no_speaker_wins_when_the_model_says_so() -> None:
     keen = LinearModel({"NONE": -100.0, "rule=same": 1.0})
     (m,) = _learned_speakers(an, matches, atts, keen)
     assert m.speaker_span == matches[0].speaker_span and m.quote.speaker == matches[0].quote.speaker
+    (m,) = _learned_speakers(an, matches, atts, silent, keep_rules=True)  # the product scope
+    assert m == matches[0]
 
 
 def test_models_ship_with_the_package() -> None:

@@ -35,6 +35,12 @@ def quotes(text: str) -> list[Quote]:
             "heroisch",
             "russisches Außenministerium",
         ),
+        (  # a short quote as the object of a naming verb is the speaker's words, not a scare quote
+            "Ihr Sprecher Klaus Brandner nannte die Talsperre damals eine „tickende Zeitbombe“.",
+            "tickende Zeitbombe",
+            "Klaus Brandner",
+        ),
+        ("Der Minister sprach von einem „großen Erfolg“.", "großen Erfolg", "Minister"),
     ],
 )
 def test_direct_quotes(text: str, quote: str, speaker: str) -> None:
@@ -43,6 +49,23 @@ def test_direct_quotes(text: str, quote: str, speaker: str) -> None:
     assert q.text.startswith(quote)
     assert q.speaker == speaker
     assert text[q.start : q.end] == q.text
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("„Die Lage bleibt angespannt“, hieß es am Abend aus dem Krisenstab.", "Krisenstab"),
+        ("„Wir prüfen das“, hieß es gestern aus dem Ministerium.", "Ministerium"),
+        ("„Es gibt keine Gefahr“, hieß es am Montag zudem in einer Mitteilung der Stadt.", "Stadt"),
+    ],
+)
+def test_source_after_heisst_es_and_a_time(text: str, speaker: str) -> None:
+    """The rules read the source after ``hieß es`` past a time (``am Abend``, ``gestern``), and the product
+    keeps the speaker its rules read from a cue (the speaker model only fills the ones they leave open)."""
+    (m,) = find_quote_matches("a", text, NLP(text), learned=False)
+    assert m.quote.speaker == speaker
+    (q,) = quotes(text)
+    assert q.speaker == speaker
 
 
 def test_surname_and_pronoun_resolve_to_full_name() -> None:
@@ -396,3 +419,15 @@ def test_reported_cues_in_product_scope(text: str, expected: list[tuple[str, str
 )
 def test_frames_and_documents_in_corpus_scope(text: str, expected: list[tuple[str, str | None, str]]) -> None:
     assert rules_only(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Er verwies auf „tagesschau.de“, sagte der Sprecher.",
+        "Das Ministerium verwies auf die Website „www.bund.de“.",
+    ],
+)
+def test_web_addresses_are_names_not_quotes(text: str) -> None:
+    """Under a cue the corpus scope takes short quotes, but a web address in quotation marks is a name."""
+    assert all(form != "Direct" for _, _, form in rules_only(text))

@@ -1170,8 +1170,8 @@ def _heisst_es_source(an: Analysis, i: int, b: int) -> Phrase | None:
     einem Bericht hervor`` / ``Wie aus einer Mitteilung hervorgeht``: the source is a prepositional phrase."""
     toks = an.tokens
     j = i + 1
-    while j < b and toks[j].lower in ("es", "weiter", "dazu", "zudem", "auch", "am", "nun"):
-        j += 1
+    while j < b and toks[j].lower in tables()["heisst_es_fillers"]:
+        j += 2 if toks[j].lower == "am" and j + 1 < b and is_cap(toks[j + 1]) else 1
     while j < b and toks[j].lower in tables()["heisst_es_prepositions"]:
         j += 1
         ph = phrase_after(an, j, b)

@@ -17,11 +17,13 @@ are the whole noun phrase the corpus marks (``Der 85-jährige Joseph Ratzinger``
 Polizeichef der Region``); speaker names stay canonical.
 
 Two small models trained on that corpus (extract/speakers.py) then pick every quote's speaker among the
-mentions around it and, in the corpus scope, add the sentences the rules miss.
+mentions around it (in the product scope only the speakers the rules leave open) and, in the corpus scope,
+add the sentences the rules miss.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from functools import cache
 
@@ -71,6 +73,7 @@ __all__ = ["QuoteMatch", "find_quote_matches", "find_quotes", "quoted_spans"]
 from quellenlage.rules import read_json
 
 SPEECH_COMPLEMENTS = frozenset({"dass", "daß", "ob", "that", "whether"})
+WEB_ADDRESS = re.compile(r"(?:www\.)?[a-z][\w-]*(?:\.[\w-]+)*\.[a-z]{2,4}", re.IGNORECASE)
 ZU_PARTICLES = SEPARABLE | {"her", "hin", "dar", "weg", "zurück"}  # "herzustellen", "darzulegen"
 
 
@@ -88,6 +91,7 @@ class QuoteMatch:
 @dataclass(frozen=True, slots=True)
 class _Rules:
     max_short_words: int
+    naming_verbs: frozenset[str]
     not_accounts: frozenset[str]
     account_gap: int
     speech_nouns: tuple[str, ...]
@@ -99,6 +103,7 @@ def _rules() -> _Rules:
     raw = read_json("quotes_rules.json")
     return _Rules(
         int(raw["max_short_words"]),
+        frozenset(raw["naming_verbs"]),
         frozenset(raw["not_accounts"]),
         int(raw["account_gap"]),
         tuple(raw["speech_nouns"]),
@@ -134,7 +139,7 @@ def find_quote_matches(
     sentences = load_model(SENTENCE_MODEL_FILE) if sourced else None
     if sentences is not None:
         matches = _learned_sentences(article_id, an, matches, sentence_atts, sentences)
-    return _learned_speakers(an, matches, sentence_atts, model)
+    return _learned_speakers(an, matches, sentence_atts, model, keep_rules=not sourced)
 
 
 def cue_attributions(an: Analysis) -> list[list[Attribution]]:
@@ -190,25 +195,38 @@ def _learned_sentences(
 def sentence_match(
     article_id: str, an: Analysis, si: int, sentence_atts: list[list[Attribution]]
 ) -> QuoteMatch:
-    """Sentence ``si`` as a quote the sentence model found, without its closing punctuation."""
+    """Sentence ``si`` as a quote the sentence model found, without its closing punctuation; a speech cue
+    in it names the speaker the rules would read (the speaker model weighs it)."""
     first, end = an.sentences[si]
     stop = end
     while stop > first + 1 and an.tokens[stop - 1].text in ".!?":
         stop -= 1
     s, e = an.tokens[first].start, an.tokens[stop - 1].end
-    form = "Indirect" if any(a.kind == "speech" for a in sentence_atts[si]) else "FreeIndirect"
-    return QuoteMatch(Quote(article_id, s, e, an.text[s:e], None, None, "reported"), None, form, learned=True)
+    speech = [a for a in sentence_atts[si] if a.kind == "speech"]
+    named = next((a for a in speech if a.sources and a.source_span is not None), None)
+    speaker, cue, span = (named.sources[0], named.cue, named.source_span) if named else (None, None, None)
+    quote = Quote(article_id, s, e, an.text[s:e], speaker, cue, "reported")
+    return QuoteMatch(quote, span, "Indirect" if speech else "FreeIndirect", learned=True)
 
 
 def _learned_speakers(
-    an: Analysis, matches: list[QuoteMatch], sentence_atts: list[list[Attribution]], model: LinearModel
+    an: Analysis,
+    matches: list[QuoteMatch],
+    sentence_atts: list[list[Attribution]],
+    model: LinearModel,
+    keep_rules: bool = False,
 ) -> list[QuoteMatch]:
     """Each quote's speaker becomes the candidate mention the model ranks first, or none when the option
-    "no speaker" ranks above them all."""
+    "no speaker" ranks above them all. ``keep_rules`` (the product scope): a speaker the rules read from a
+    cue stays, the model only names the speakers the rules leave open; it learned the corpus' conventions,
+    which leave out speakers the product reports (``„…“, hieß es aus dem Krisenstab``)."""
     names = {a.source_span: a.sources for atts in sentence_atts for a in atts if a.source_span is not None}
     out = []
     memo: dict[int, tuple[Phrase, int] | None] = {}
     for m, ctx in zip(matches, speaker_contexts(an, matches, sentence_atts), strict=True):
+        if keep_rules and m.speaker_span is not None:
+            out.append(m)
+            continue
         scored = [(model.score(features(an, c, ctx)), c) for c in candidates(an, ctx, memo)]
         best = max(scored, key=lambda sc: sc[0], default=None)
         if best is None or best[0] <= model.score(none_features(an, ctx)):
@@ -249,8 +267,9 @@ def _direct(
         speech = [a for a in atts if a.kind == "speech"]
         short = len(an.text[qs:qe].split()) <= rules.max_short_words
         strong = [a for a in atts if a.strength == "strong"]
-        # a short quote needs a speech cue; the corpus scope also takes one under any source cue
-        if (short and not (strong or (sourced and atts))) or _is_name(an, qs, qe):
+        # a short quote needs a speech cue or a naming verb before it; the corpus scope takes any source cue
+        named = any(_names_quote(an, a, qs) for a in speech)
+        if (short and not (strong or named or (sourced and atts))) or _is_name(an, qs, qe):
             continue
         chosen = _choose(atts, qs, qe)
         if chosen is None:
@@ -270,9 +289,21 @@ def _direct(
     return out
 
 
+def _names_quote(an: Analysis, att: Attribution, qs: int) -> bool:
+    """``nannte die Talsperre eine „tickende Zeitbombe“``: a naming verb whose clause runs on to the quote."""
+    if att.lemma not in _rules().naming_verbs or att.cue_end > qs:
+        return False
+    return all(
+        an.tokens[k].text not in CLAUSE_COMMAS for k in range(an.tok_at(att.cue_end - 1) + 1, an.tok_at(qs))
+    )
+
+
 def _is_name(an: Analysis, qs: int, qe: int) -> bool:
-    """``die „New York Times“``, ``„2001: Odyssee im Weltraum“``: titles and names, no speech."""
+    """``die „New York Times“``, ``„2001: Odyssee im Weltraum“``, ``„news.bbc.co.uk“``: titles, names and
+    web addresses, no speech."""
     words = an.text[qs:qe].split()
+    if len(words) == 1 and WEB_ADDRESS.fullmatch(words[0]):
+        return True
     if not words or words[-1][-1:] in ".!?" or len(words) > 8:
         return False
     before = an.text[max(0, qs - 12) : qs - 1].split()

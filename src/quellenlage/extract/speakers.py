@@ -6,9 +6,10 @@ order alone cannot say who speaks (objects before the verb, pronouns, speakers a
 speaker carried over from the previous account). Here every noun phrase or pronoun near a quote is a
 candidate mention, described by sparse binary features (the rules' choice, position and distance to the
 quote, the words around it, speech cues nearby, entity labels, the previous quote's speaker; no parser),
-and so is the option "no speaker". A linear ranker (pairwise logistic regression) scores them; the best
-scoring option wins. In the corpus scope a second linear model (logistic regression over a sentence's
-words, cues, mood and the quotes around it) takes sentences no rule quote touches as quotes.
+and so is the option "no speaker". A linear ranker (a conditional logit: softmax over each quote's options)
+scores them; the best scoring option wins (in the product scope only where the rules name no speaker). In
+the corpus scope a second linear model (logistic regression over a sentence's words, cues, mood and the
+quotes around it) takes sentences no rule quote touches as quotes.
 Both are trained on the train split of the German News Quotation Attribution corpus by
 ``training/train_quote_speakers.py`` and ship as ``models/quote_speakers.json`` and
 ``models/quote_sentences.json`` (feature name -> weight); without the files the rules stand alone.
@@ -27,6 +28,7 @@ from quellenlage.extract.attribution import (
     Analysis,
     Attribution,
     Phrase,
+    is_nach_noun,
     is_title,
     konjunktiv,
     may_open_phrase,
@@ -36,6 +38,8 @@ from quellenlage.extract.attribution import (
     speech_verbs,
     tables,
 )
+from quellenlage.extract.numbers import Token
+from quellenlage.rules import read_json
 
 MODEL_FILE = "quote_speakers.json"
 SENTENCE_MODEL_FILE = "quote_sentences.json"
@@ -96,6 +100,7 @@ def sentence_features(
         f"konjunktiv1={konjunktiv(an, first, end, mood_one_only=True)}",
         f"konjunktiv={konjunktiv(an, first, end)}",
         f"modal={bool(words & t['report_modals'])}",
+        f"modal_perfect={bool(words & t['report_modals']) and _perfect_infinitive(an, first, end)}",
         f"before={covered.get(si - 1, 'none')}",
         f"after={covered.get(si + 1, 'none')}",
         f"since_quote={_bucket(si - last)}",
@@ -104,6 +109,18 @@ def sentence_features(
         f"marks={any(toks[k].text in QUOTE_MARKS for k in range(first, end))}",
         f"index={_bucket(si)}",
     ]
+
+
+def _perfect_infinitive(an: Analysis, first: int, end: int) -> bool:
+    """``verletzt worden sein``, ``gestiegen sein``, ``erhängt haben``: with ``soll`` the hearsay of news."""
+    toks = an.tokens
+    return any(
+        toks[k].lower in ("sein", "haben")
+        and toks[k - 1].kind == "word"
+        and toks[k - 1].text[:1].islower()
+        and toks[k - 1].lower.endswith(("t", "en"))
+        for k in range(first + 1, end)
+    )
 
 
 def char_span(an: Analysis, cand: Candidate) -> Span:
@@ -129,6 +146,7 @@ def candidates(
     si, se = ctx.sentences
     seen: set[tuple[int, int]] = set()
     out: list[Candidate] = []
+    adverbs = _speaker_adverbs()
     for s in range(max(0, si - WINDOW_BEFORE), min(len(an.sentences), se + WINDOW_AFTER + 1)):
         first, end = an.sentences[s]
         for k in range(first, end):
@@ -141,6 +159,10 @@ def candidates(
                 memo[k] = None if found is None else (found, mention_end(an, found.first, found.last, end))
             hit = memo[k]
             if hit is None:
+                # "demnach" points back to a source: the corpus marks it as the speaker mention
+                if tok.lower in adverbs and (k, k) not in seen:
+                    seen.add((k, k))
+                    out.append(Candidate(k, k, s, None, True))
                 continue
             ph, whole = hit
             for last in dict.fromkeys((whole, ph.last)):
@@ -174,6 +196,11 @@ class Context:
     previous_text: str | None
     cue_tokens: list[int]  # speech verbs and source cues of the article (token indices, sorted)
     sources: dict[Span, str]  # source spans of the cues -> "speech" / "prep"
+    window_sources: list[Span]  # the source spans around the quote
+    near_sources: tuple[Span | None, Span | None]  # the last cue source before the quote, the first after
+    quote_cue: bool  # a speech or source cue in the quote's own sentences
+    sides: str  # "b": a speech verb opens a clause before the quote in its sentence, "a": one closes it after
+    shape: tuple[str, bool, bool]  # the quote's words (bucket), whether it is its sentences, ends a sentence
     ents: list[tuple[int, int, str]]  # entities around the quote
     frame: Span | None  # cue and source inside the quote's span
     learned: bool  # a quote of the sentence model, not of the rules
@@ -187,6 +214,9 @@ class ArticleCues:
 
     tokens: list[int]  # sorted token indices of speech verbs and source cues
     sources: dict[Span, str]  # source spans of the cues -> "speech" / "prep"
+    ordered: list[Span]  # the source spans in text order
+    openers: list[int]  # sorted tokens of speech verbs that open a clause ("X erklärte, ...")
+    closers: list[int]  # sorted tokens of speech verbs that close one ("..., berichtete Y")
 
 
 def article_cues(an: Analysis, sentence_atts: list[list[Attribution]]) -> ArticleCues:
@@ -194,7 +224,10 @@ def article_cues(an: Analysis, sentence_atts: list[list[Attribution]]) -> Articl
     sources = {
         a.source_span: str(a.kind) for atts in sentence_atts for a in atts if a.source_span is not None
     }
-    return ArticleCues(sorted(cues), sources)
+    speech = [a for atts in sentence_atts for a in atts if a.kind == "speech"]
+    openers = sorted(an.tok_at(a.cue_start) for a in speech if not a.verb_first)
+    closers = sorted(an.tok_at(a.cue_start) for a in speech if a.verb_first)
+    return ArticleCues(sorted(cues), sources, sorted(sources), openers, closers)
 
 
 def context(
@@ -212,6 +245,20 @@ def context(
     hi = an.tokens[an.sentences[min(len(an.sentences), se + WINDOW_AFTER + 1) - 1][1] - 1].end
     ents = [e for e in an.ents if e[0] < hi and e[1] > lo]
     prev_text = an.text[previous[0] : previous[1]] if previous else None
+    i = bisect.bisect_left(cues.ordered, (quote[0], quote[0]))
+    before = next((sp for sp in reversed(cues.ordered[:i]) if sp[1] <= quote[0]), None)
+    after = next((sp for sp in cues.ordered[i:] if sp[0] >= quote[1]), None)
+    quote_cue = _any_in(cues.tokens, an.sentences[si][0], an.sentences[se][1])
+    q_first, q_end = an.tok_at(quote[0]), an.tok_at(quote[1])
+    sides = "b" * _any_in(cues.openers, an.sentences[si][0], q_first) + "a" * _any_in(
+        cues.closers, q_end, an.sentences[se][1]
+    )
+    text = an.text[quote[0] : quote[1]]
+    outside = (
+        an.text[an.tokens[an.sentences[si][0]].start : quote[0]]
+        + an.text[quote[1] : an.tokens[an.sentences[se][1] - 1].end]
+    )
+    shape = (_bucket(len(text.split())), not any(c.isalnum() for c in outside), text.rstrip()[-1:] in ".!?")
     return Context(
         quote,
         form,
@@ -220,11 +267,16 @@ def context(
         prev_text,
         cues.tokens,
         cues.sources,
+        [sp for sp in cues.ordered if sp[0] < hi and sp[1] > lo],
+        (before, after),
+        quote_cue,
+        sides,
+        shape,
         ents,
         frame,
         learned,
         (si, se),
-        (an.tok_at(quote[0]), an.tok_at(quote[1])),
+        (q_first, q_end),
     )
 
 
@@ -272,6 +324,11 @@ def features(an: Analysis, cand: Candidate, ctx: Context) -> list[str]:
         else "no"
     )
     prev_speech, next_speech, cue_b = prev in verbs, nxt in verbs, _bucket(cue_dist)
+    head = _head_class(first_tok, last_tok, pron, determiners)
+    src_rel = source if source != "no" else _source_relation(span, ctx.window_sources)
+    near = "before" if ctx.near_sources[0] == span else "after" if ctx.near_sources[1] == span else "no"
+    near_in = near != "no" or any(sp and _relation(span, sp) != "other" for sp in ctx.near_sources)
+    prev_kind = "prep" if prev in tables()["prepositions"] else "det" if prev in determiners else "-"
     base = [
         f"rule={rule}",
         f"where={where}",
@@ -291,6 +348,11 @@ def features(an: Analysis, cand: Candidate, ctx: Context) -> list[str]:
         f"prev_speaker={prev_speaker}",
         f"sentence_start={cand.first == s_first}",
         *(f"ent={k}" for k in sorted(kinds) or ["none"]),
+        f"head={head}",
+        f"src_rel={src_rel}",
+        f"near_source={near}",
+        f"near_in={near_in}",
+        f"prev_kind={prev_kind}",
     ]
     # the same cue means different things for direct and reported quotes, near and far
     pos = f"{where}{sd}"
@@ -312,8 +374,42 @@ def features(an: Analysis, cand: Candidate, ctx: Context) -> list[str]:
         f"learned={ctx.learned}|prev_speaker={prev_speaker}",
         f"learned={ctx.learned}|cue_between={cue_between}",
         *(f"pos={pos}|ent={k}" for k in sorted(kinds) or ["none"]),
+        f"{ctx.form}|head={head}",
+        f"pos={pos}|head={head}",
+        f"{ctx.form}|src_rel={src_rel}",
+        f"pos={pos}|src_rel={src_rel}",
+        f"pos={pos}|near_source={near}",
+        f"{ctx.form}|near_source={near}|quote_cue={ctx.quote_cue}",
+        f"pos={pos}|quote_cue={ctx.quote_cue}",
+        f"pos={pos}|prev_kind={prev_kind}",
+        f"rule={rule}|quote_cue={ctx.quote_cue}|learned={ctx.learned}",
+        f"pos={pos}|alone={ctx.shape[1]}",
+        f"pos={pos}|sides={ctx.sides}",  # "X erklärt, ... „…“ ..., berichtete Y": X, the inner cue, speaks
+        f"{ctx.form}|pos={pos}|sides={ctx.sides}|rule={rule}",
     ]
     return base + crossed
+
+
+def _head_class(first: Token, last: Token, pron: bool, determiners: frozenset[str]) -> str:
+    """What kind of thing the candidate names, by its words alone (the entity labels are features of their
+    own): a pronoun, a role, a document or statement (``Angaben``, ``Berichten``), a name (capitalised words
+    without a determiner), another noun, or no noun at all."""
+    if pron:
+        return "pron"
+    if is_title(last.text):
+        return "title"
+    if is_nach_noun(last.lower):
+        return "statement"
+    if not last.text[:1].isupper():
+        return "other"
+    several = first is not last and first.text[:1].isupper() and first.lower not in determiners
+    return "name" if several else "noun"
+
+
+def _source_relation(span: Span, sources: list[Span]) -> str:
+    """How the candidate meets a cue's source span when it is not the span itself."""
+    rels = {_relation(span, sp) for sp in sources if sp[0] < span[1] and span[0] < sp[1]}
+    return next((r for r in ("contains", "inside", "overlaps") if r in rels), "no")
 
 
 def none_features(an: Analysis, ctx: Context) -> list[str]:
@@ -329,14 +425,24 @@ def none_features(an: Analysis, ctx: Context) -> list[str]:
         f"NONE|form={ctx.form}|rule={rule}|cue={cue}",
         f"NONE|previous={ctx.previous is not None}",
         f"NONE|learned={ctx.learned}|cue={cue}",
+        f"NONE|form={ctx.form}|words={ctx.shape[0]}",
+        f"NONE|form={ctx.form}|alone={ctx.shape[1]}|ends={ctx.shape[2]}",
+        f"NONE|rule={rule}|cue={cue}|alone={ctx.shape[1]}|ends={ctx.shape[2]}",
+        f"NONE|rule={rule}|cue={cue}|words={ctx.shape[0]}",
     ]
 
 
 @cache
+def _speaker_adverbs() -> frozenset[str]:
+    return frozenset(read_json("quotes_rules.json")["speaker_adverbs"])
+
+
+@cache
 def _word_sets() -> tuple[frozenset[str], frozenset[str]]:
-    """Pronouns, and determiners of any case."""
+    """Pronouns (and the adverbs that stand for a source), and determiners of any case."""
     t = tables()
-    return t["pronouns_person"] | t["pronouns_other"], t["determiners"] | t["oblique_determiners"]
+    pronouns = t["pronouns_person"] | t["pronouns_other"] | _speaker_adverbs()
+    return pronouns, t["determiners"] | t["oblique_determiners"]
 
 
 def _relation(a: Span, b: Span) -> str:
