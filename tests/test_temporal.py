@@ -130,6 +130,9 @@ def test_german_and_english_values(
 
 ENGLISH: list[tuple[str, str | None, str, str | None]] = [
     ("The minister said last week that talks would resume.", "2025-07-09", "last week", "2025-W27"),
+    # "at the weekend" in a Monday's report: the one just past; in the future tense the next one
+    ("The dam burst at the weekend.", "2026-03-16", "the weekend", "2026-W11-WE"),
+    ("They will meet over the weekend.", "2026-03-16", "the weekend", "2026-W12-WE"),
     ("Troops arrived two years ago.", "2025-07", "two years ago", "2023"),
     ("Prices have risen recently.", "2025-07", "recently", "PAST_REF"),
     ("The plant opened in the fall of 2024.", None, "fall of 2024", "2024-FA"),

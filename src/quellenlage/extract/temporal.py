@@ -653,6 +653,8 @@ def _rules_en(t: _Tagger) -> list[tuple[str, str]]:
             rf"(?:\s+of\s+(?P<quarter_y>{year})(?!\d)|\s+of\s+(?P<quarter_rel>{rel})\s+year)?",
         ),
         ("quarter2", rf"\bQ(?P<quarter2_n>[1-4])[\s/]*(?P<quarter2_y>{year})\b"),
+        # "at/over the weekend": the nearest one in the tense's direction, as German "am Wochenende"
+        ("weekend", r"(?:(?<=\bat\s)|(?<=\bover\s)|(?<=\bduring\s))the\s+(?P<weekend_w>weekend)(?!\w)"),
         (
             "ymod",
             rf"\b(?P<ymod_mod>{mods})[\s-]+(?:(?P<ymod_y2>{year})|(?P<ymod_rel>{rel})\s+year|(?P<ymod_this>the\s+year|{t.p('mod_units')}))"
