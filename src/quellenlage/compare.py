@@ -43,7 +43,7 @@ from scipy.cluster.hierarchy import DisjointSet
 from .corpus import Corpus
 from .extract.temporal import find_timerefs
 from .language.canonical import base_form, translit_key
-from .language.rules import body_kinds
+from .language.rules import body_kind_pattern
 from .model import Article, Citation, Claim, ClaimSlot, PartialDate, Quote, SlotStatus, Story, TimeRef
 from .rules import read_json
 
@@ -581,15 +581,6 @@ def _interval(claim: Claim) -> tuple[tuple[float, float] | None, bool]:
     return None, False
 
 
-@cache
-def _source_classes() -> tuple[re.Pattern[str], dict[str, str]]:
-    """A pattern for the (folded) names of a kind of source in German and English, and each name's class:
-    "Polizei" and "police", "Landratsamt" and "district office" are one source."""
-    table = {fold(form): kind for kind, forms in body_kinds().items() for form in forms}
-    alternation = "|".join(re.escape(form) for form in sorted(table, key=len, reverse=True))
-    return re.compile(rf"\b(?:{alternation})\b"), table
-
-
 @lru_cache(maxsize=1 << 14)
 def source_key(phrase: str) -> tuple[str, bool]:
     """A source phrase's identity (its kind of source, if a known one, and its specific words, in any
@@ -597,7 +588,7 @@ def source_key(phrase: str) -> tuple[str, bool]:
     generic = _wordset("generic_sources") | _wordset("stopwords")
     words = [w for w in _WORD.findall(phrase.lower()) if len(w) >= 3 and w not in _wordset("stopwords")]
     relay = all(w in _wordset("relay_only") for w in words) if words else True
-    pattern, table = _source_classes()
+    pattern, table = body_kind_pattern(fold)  # "Polizei" and "police" are one kind of source
     folded = fold(phrase)
     kinds = {f"={table[m.group(0)]}" for m in pattern.finditer(folded)}
     rest = pattern.sub(" ", folded)

@@ -23,7 +23,7 @@ import simplemma
 from spacy.tokens import Doc
 
 from quellenlage.extract.numbers import Token, tokenize
-from quellenlage.rules import read_json, read_rows
+from quellenlage.rules import alternation, read_json, read_rows
 
 AttributionKind = Literal["prep", "speech", "carry"]
 CLAUSE_PUNCT = frozenset({",", ";", ":", "«", "»", "„", "“", "”", '"', "(", ")", "–", "-", "‚", "‘"})
@@ -730,8 +730,7 @@ def _konjunktiv_re(mood_one_only: bool) -> re.Pattern[str]:
 
 def _words_re(words: frozenset[str] | set[str], ignore_case: bool = True) -> re.Pattern[str]:
     """Any of ``words`` as a whole word (lower-case words match lower-case text only without ignore_case)."""
-    alternatives = "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
-    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE if ignore_case else 0)
+    return re.compile(rf"(?<![\w-])(?:{alternation(words)})(?![\w-])", re.IGNORECASE if ignore_case else 0)
 
 
 def clause_bounds(

@@ -23,8 +23,9 @@ from rapidfuzz import fuzz
 from scipy.cluster.hierarchy import DisjointSet
 from spacy.tokens import Doc, Span
 
-from quellenlage.language.rules import AliasGroup, alias_groups, body_kinds, role_heads
+from quellenlage.language.rules import AliasGroup, alias_groups, body_kind_pattern, role_heads
 from quellenlage.model import Entity, EntityKind, Mention
+from quellenlage.rules import alternation
 
 KIND_ORDER: tuple[EntityKind, ...] = ("PER", "ORG", "LOC", "MISC")
 FUZZY_MIN = 90.0  # rapidfuzz ratio of transliteration keys for a cross-language merge
@@ -133,8 +134,7 @@ def _head_patterns(heads: tuple[str, ...]) -> tuple[tuple[str, ...], re.Pattern[
     ("-in"; "Kollege" -> "Kollegin")."""
     folded = [fold(head) for head in heads]
     forms = {f for h in folded if " " not in h for f in (h, h + "in", h.removesuffix("e") + "in")}
-    alternation = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)) or "(?!)"
-    return tuple(h for h in folded if " " in h), re.compile(f"(?:{alternation})$")
+    return tuple(h for h in folded if " " in h), re.compile(f"(?:{alternation(forms) or '(?!)'})$")
 
 
 def role_at(doc: Doc, i: int, heads: tuple[str, ...]) -> str | None:
@@ -244,17 +244,10 @@ def _merge_across(raw: Sequence[RawMention], clusters: list[_Cluster]) -> Disjoi
     return uf
 
 
-@cache
-def _body_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
-    table = {translit_key(form): kind for kind, forms in body_kinds().items() for form in forms}
-    alternation = "|".join(re.escape(form) for form in sorted(table, key=len, reverse=True))
-    return re.compile(rf"\b(?:{alternation})\b"), table
-
-
 def body_key(key: str) -> str | None:
     """An organisation's transliteration key as its kind of body and its other words, in any order, when it
     names a known kind and something more: "Wasserverband Wendtal" and "Wendtal Water Authority" share one."""
-    pattern, table = _body_pattern()
+    pattern, table = body_kind_pattern(translit_key)
     kinds = [f"={table[m.group(0)]}" for m in pattern.finditer(key)]
     rest = pattern.sub(" ", key).split()
     return " ".join(sorted(kinds + rest)) if kinds and rest else None

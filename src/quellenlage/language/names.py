@@ -46,6 +46,7 @@ from quellenlage.language.rules import (
     role_heads,
     speech_verb_forms,
 )
+from quellenlage.rules import alternation
 
 MAX_NAME_WORDS = 4
 _PLACE_PREPOSITIONS = frozenset({"in", "nach", "aus"})
@@ -120,8 +121,7 @@ def _institution_heads() -> tuple[re.Pattern[str], dict[str, str]]:
     """A pattern for a folded word ending in an institution head, also in the genitive ("Wasserverbands"),
     whose group is the head; and each folded head's label."""
     labels = {fold(head): label for head, label in institution_heads().items()}
-    alternation = "|".join(re.escape(h) for h in sorted(labels, key=len, reverse=True))
-    return re.compile(f"({alternation})(?:e?s)?$"), labels
+    return re.compile(f"({alternation(labels)})(?:e?s)?$"), labels
 
 
 @lru_cache(maxsize=1 << 16)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
 from quellenlage.model import EntityKind
-from quellenlage.rules import read_json, read_rows
+from quellenlage.rules import alternation, read_json, read_rows
 
 _KINDS: tuple[EntityKind, ...] = ("PER", "ORG", "LOC", "MISC")
 
@@ -78,6 +80,14 @@ def body_kinds() -> dict[str, tuple[str, ...]]:
     """Kinds of public bodies and sources -> their German and English names, lower case (``bodies.json``)."""
     kinds: dict[str, list[str]] = read_json("bodies.json")["kinds"]
     return {kind: tuple(forms) for kind, forms in kinds.items()}
+
+
+@cache
+def body_kind_pattern(key: Callable[[str], str]) -> tuple[re.Pattern[str], dict[str, str]]:
+    """A pattern for the names of the kinds of bodies as whole words, each normalised by ``key``, and each
+    normalised name's kind (canonicalisation keys names by transliteration, the compare stage by its fold)."""
+    table = {key(form): kind for kind, forms in body_kinds().items() for form in forms}
+    return re.compile(rf"\b(?:{alternation(table)})\b"), table
 
 
 @cache

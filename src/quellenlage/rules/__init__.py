@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Iterable
 from functools import cache
 from importlib.resources import files
 from typing import Any
@@ -23,3 +25,8 @@ def read_rows(name: str) -> tuple[tuple[str, ...], ...]:
 @cache
 def read_json(name: str) -> Any:
     return json.loads(read_text(name))
+
+
+def alternation(words: Iterable[str]) -> str:
+    """A regex alternation of ``words`` (escaped), longest first so that a word wins over its prefix."""
+    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
