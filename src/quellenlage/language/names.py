@@ -62,6 +62,7 @@ class _Words:
     object on every ``doc[i]``)."""
 
     texts: list[str]
+    lower: list[str]
     name_like: list[bool]
     uninflected: list[bool]
     punct: list[bool]
@@ -72,15 +73,21 @@ class _Words:
         columns = (
             doc.to_array([ORTH, LOWER, LEMMA, IS_STOP, SENT_START, IS_PUNCT]).tolist() if len(doc) else []
         )
-        texts, name_like, uninflected, punct = [], [], [], []
+        texts, lowers, name_like, uninflected, punct = [], [], [], [], []
         for orth, lower, lemma, stop, sent_start, is_punct in columns:
             text = strings[orth]
             own_lemma = strings[lemma].lower() == strings[lower]  # names are their own lemma, "Waffen" is not
             texts.append(text)
+            lowers.append(strings[lower])
             uninflected.append(own_lemma)
             name_like.append(own_lemma and not stop and sent_start != 1 and bool(_NAME_WORD.fullmatch(text)))
             punct.append(bool(is_punct))
-        return cls(texts, name_like, uninflected, punct)
+        return cls(texts, lowers, name_like, uninflected, punct)
+
+
+def _taken(ents: list[Span]) -> set[int]:
+    """The indices of the tokens inside names."""
+    return {i for e in ents for i in range(e.start, e.end)}
 
 
 def _place(doc: Doc, ents: list[Span], start: int, end: int, label: str) -> list[Span]:
@@ -140,7 +147,7 @@ def _institutions(doc: Doc, words: _Words, ents: list[Span]) -> list[Span]:
     if doc.lang_ != "de":
         return ents
     starts = {e.start: e for e in ents}
-    taken = {i for e in ents for i in range(e.start, e.end)}
+    taken = _taken(ents)
     for i in range(len(doc) - 1):
         place = starts.get(i + 1)
         if place is not None and place.label_ != "LOC":
@@ -177,9 +184,9 @@ def _places_after_prepositions(doc: Doc, words: _Words, ents: list[Span]) -> lis
     Wachtberg"); unknown compounds of common nouns are the exception (German)."""
     if doc.lang_ != "de":
         return ents
-    taken = {i for e in ents for i in range(e.start, e.end)}
+    taken = _taken(ents)
     places = {i for e in ents if e.label_ == "LOC" for i in range(e.start, e.end)}
-    lower = [t.lower() for t in words.texts]
+    lower = words.lower
     for i in range(1, len(doc)):
         if not (_after_place_cue(lower, i, places) and _unknown_place_word(words, i, taken)):
             continue
@@ -214,7 +221,7 @@ def _person_tails(doc: Doc, words: _Words, ents: list[Span]) -> list[Span]:
     """A person's name goes on over particles and initials to the family name ("Heinrich Gottlob" + "von
     Miltitz", "Clarence E." + "Case"), which no other name may hold."""
     particles = name_particles()
-    taken = {i for e in ents for i in range(e.start, e.end)}
+    taken = _taken(ents)
     out = []
     for ent in ents:
         end = ent.end
@@ -239,8 +246,8 @@ def _speakers_after_verbs(doc: Doc, words: _Words, ents: list[Span]) -> list[Spa
     if doc.lang_ != "de":
         return ents
     verbs = speech_verb_forms("de")
-    taken = {i for e in ents for i in range(e.start, e.end)}
-    lower = [t.lower() for t in words.texts]
+    taken = _taken(ents)
+    lower = words.lower
     for i in range(1, len(doc)):
         cue = lower[i - 1] in verbs or (lower[i - 1] == "so" and i >= 2 and lower[i - 2] == ",")
         if not cue or i in taken or not words.name_like[i] or role_at(doc, i, role_heads("de")):
@@ -273,7 +280,7 @@ def _propagate_names(doc: Doc, words: _Words, ents: list[Span]) -> list[Span]:
         if words.uninflected[i]
     }
     names = {w for w in names if _NAME_WORD.fullmatch(w)}
-    taken = {i for e in ents for i in range(e.start, e.end)}
+    taken = _taken(ents)
     for i, text in enumerate(words.texts):
         if i not in taken and (text in names or (text.endswith("s") and text[:-1] in names)):
             ents = _place(doc, ents, i, i + 1, "PER")
@@ -286,12 +293,12 @@ def _english_name_tails(doc: Doc, words: _Words, ents: list[Span]) -> list[Span]
     if doc.lang_ != "en":
         return ents
     calendar = english_calendar_words()
-    taken = {i for e in ents for i in range(e.start, e.end)}
+    taken = _taken(ents)
     out = []
     for ent in ents:
         end = ent.end
         while (
-            end < len(doc) and end not in taken and words.name_like[end] and doc[end].lower_ not in calendar
+            end < len(doc) and end not in taken and words.name_like[end] and words.lower[end] not in calendar
         ):
             end += 1
         out.append(ent if end == ent.end else Span(doc, ent.start, end, label=ent.label))
