@@ -9,6 +9,7 @@ claim before it in the sentence. Sources come from extract/attribution.py; table
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -161,30 +162,27 @@ def _segment(an: Analysis, i: int, first: int, end: int) -> tuple[int, int]:
     return a, b
 
 
-def _part(an: Analysis, i: int, first: int, end: int) -> tuple[int, int]:
-    """Char span of the coordinate part of a sentence holding token i: parts are cut at a semicolon and at a
-    contrastive conjunction after a comma ("put the damage at 250 million euros, while the government
-    pledged 2.5 million")."""
+def _contrast_cuts(an: Analysis, first: int, end: int) -> list[int]:
+    """Char offsets where the coordinate parts of a sentence begin: at a semicolon and at a contrastive
+    conjunction after a comma ("put the damage at 250 million euros, while the government pledged 2.5
+    million")."""
     toks, contrasts = an.tokens, attribution_tables()["clause_contrasts"]
-    cuts = [
-        k
+    return [
+        toks[k].start
         for k in range(first + 1, end)
         if toks[k].text == ";" or (toks[k - 1].text == "," and toks[k].lower in contrasts)
     ]
-    a = max((k for k in cuts if k <= i), default=first)
-    b = min((k for k in cuts if k > i), default=end)
-    return toks[a].start, toks[b - 1].end
 
 
 def _sources_for(
-    num: NumberMatch, atts: list[Attribution], an: Analysis, seg: tuple[int, int], sentence: tuple[int, int]
+    num: NumberMatch, atts: list[Attribution], an: Analysis, seg: tuple[int, int], cuts: list[int]
 ) -> tuple[list[str], str | None]:
     """Speech-verb speakers of the figure's part of the sentence (of the whole sentence when the part has
-    none), then the prepositional cue nearest the figure."""
+    none; ``cuts`` from ``_contrast_cuts``), then the prepositional cue nearest the figure."""
     sources: list[str] = []
     cues: list[str] = []
     speech = [a for a in atts if a.kind == "speech" and a.sources]
-    part_of = {id(a): _part(an, an.tok_at(a.cue_start), *sentence) for a in speech}
+    part_of = {id(a): bisect_right(cuts, a.cue_start) for a in speech}
     # "Lee führte aus, ... habe Pjöngjang 4000 Soldaten zugesagt": a pledge inside what a speaker reports is
     # part of the report, not a second source
     speech = [
@@ -196,7 +194,7 @@ def _sources_for(
             for b in speech
         )
     ]
-    part = _part(an, num.first, *sentence)
+    part = bisect_right(cuts, num.start)
     for att in [a for a in speech if part_of[id(a)] == part] or speech:
         sources += att.sources
         cues.append(att.cue)
@@ -238,6 +236,7 @@ def find_claims(article_id: str, text: str, doc: Doc) -> list[Claim]:
                 here.append(numbers[n])
             n += 1
         own = [a for a in atts if a.sources]
+        cuts = _contrast_cuts(an, first, end) if own else []
         carried = not own and _carries(an, first, end)
         last_counted: _Counted | None = None
         for k, num in enumerate(here):
@@ -253,7 +252,7 @@ def find_claims(article_id: str, text: str, doc: Doc) -> list[Claim]:
             seg = _segment(an, num.first, first, end)
             event = _event(an, max(counted.end, num.last), stop, num.first, seg[0])
             if own:
-                sources, cue = _sources_for(num, atts, an, seg, (first, end))
+                sources, cue = _sources_for(num, atts, an, seg, cuts)
             elif carried:
                 sources, cue = previous
             else:
