@@ -170,7 +170,7 @@ def speaker_examples(articles: list[Article]) -> Examples:
         for pi, ctx in enumerate(speaker_contexts(an, art.matches, art.atts)):
             gold = gold_of.get(pi, [])
             first = len(ex.feats)
-            ex.feats.append(dict.fromkeys(none_features(an, ctx), 1))
+            ex.feats.append(dict.fromkeys(none_features(ctx), 1))
             ex.option_tokens.append([])
             scores = [0.0]
             for cand in candidates(an, ctx):

@@ -229,7 +229,7 @@ def _learned_speakers(
             continue
         scored = [(model.score(features(an, c, ctx)), c) for c in candidates(an, ctx, memo)]
         best = max(scored, key=lambda sc: sc[0], default=None)
-        if best is None or best[0] <= model.score(none_features(an, ctx)):
+        if best is None or best[0] <= model.score(none_features(ctx)):
             out.append(replace(m, quote=replace(m.quote, speaker=None), speaker_span=None))
             continue
         span = char_span(an, best[1])

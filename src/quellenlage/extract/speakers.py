@@ -412,10 +412,9 @@ def _source_relation(span: Span, sources: list[Span]) -> str:
     return next((r for r in ("contains", "inside", "overlaps") if r in rels), "no")
 
 
-def none_features(an: Analysis, ctx: Context) -> list[str]:
+def none_features(ctx: Context) -> list[str]:
     """Features of the option "no speaker": the quote's form, whether the rules found one, cues near it."""
-    si, se = ctx.sentences
-    cue = _any_in(ctx.cue_tokens, an.sentences[si][0], an.sentences[se][1])
+    cue = ctx.quote_cue
     rule = ctx.rule is not None
     return [
         "NONE",
