@@ -95,6 +95,7 @@ class _Rules:
     not_accounts: frozenset[str]
     account_gap: int
     speech_nouns: tuple[str, ...]
+    noun_links: frozenset[str]
     english_finite: frozenset[str]
 
 
@@ -107,6 +108,7 @@ def _rules() -> _Rules:
         frozenset(raw["not_accounts"]),
         int(raw["account_gap"]),
         tuple(raw["speech_nouns"]),
+        frozenset(raw["noun_links"]),
         frozenset(raw["english_finite"]),
     )
 
@@ -471,14 +473,11 @@ def _noun_clause(
     return QuoteMatch(quote, mention, "Indirect")
 
 
-NOUN_LINKS = frozenset({"des", "der", "eines", "einer", "seines", "seiner", "ihres", "ihrer", "von", "vom"})
-
-
 def _noun_holder(an: Analysis, n: int, end: int) -> tuple[Phrase | None, int]:
     """The genitive phrase right after noun ``n`` with its appositions, and the token after them."""
     toks, k = an.tokens, n + 1
     low = toks[k].lower
-    if low in NOUN_LINKS:
+    if low in _rules().noun_links:
         ph = phrase_after(an, k if low in attribution_tables()["determiners"] else k + 1, end)
     elif is_cap(toks[k]) and toks[k].text.endswith("s"):  # "eine Forderung Frankreichs"
         ph = phrase_after(an, k, end, genitive=False)
