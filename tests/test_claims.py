@@ -166,6 +166,25 @@ def test_a_figure_counts_the_noun_after_zahl(text: str, counts: str | None) -> N
     assert c.counts == counts
 
 
+@pytest.mark.parametrize(
+    ("text", "counts"),
+    [
+        # an English counted phrase ends at its plural head or at a function word
+        ("The navy captured 23 pirates who threatened a vessel.", "pirates"),
+        ("It escorted five merchant vessels through the corridor.", "merchant vessels"),
+        ("Two speedboats suspected of piracy approached.", "speedboats"),
+        ("They had 26 crewmen aboard.", "crewmen"),
+        ("At least 12 people were killed.", "people killed"),
+        ("Another 40 others were injured.", "others injured"),
+        # money counts its currency, not the verb after it
+        ("Trade worth nearly $100 billion passes the strait.", "Dollar"),
+    ],
+)
+def test_english_counted_phrase(text: str, counts: str) -> None:
+    (c,) = find_claims("a", text, NLP_EN(text))
+    assert c.counts == counts
+
+
 def test_elliptic_figure_borrows_noun_and_keeps_own_event() -> None:
     first, second = claims(
         "Bei den Gefechten wurden laut Lee etwa 600 Soldaten getötet und tausende weitere verletzt."

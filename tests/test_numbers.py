@@ -28,6 +28,8 @@ from quellenlage.extract.numbers import find_numbers, parse_digits, parse_number
         ("einige Millionen Geschosse", "einige Millionen", None, None, None, "einige Millionen", True),
         ("Hunderte Menschen", "Hunderte", None, None, None, "Hunderte", True),
         ("ein paar Hundert Helfer", "ein paar Hundert", None, None, None, "ein paar Hundert", True),
+        # German writes a date "16. September": after a month name a figure is an amount
+        ("ab September 16 Euro teurer", "16 Euro", 16, None, None, None, False),
     ],
 )
 def test_german_amounts(
@@ -51,6 +53,10 @@ def test_german_amounts(
         ("a dozen men", 12, None, None),
         ("two hundred thousand people", 200_000, None, None),
         ("up to 30 000 troops", None, None, 30000),
+        # the approximator stands before the currency sign
+        ("nearly $100 billion", 100_000_000_000, None, None),
+        ("more than $2 million", None, 2_000_000, None),
+        ("up to £5 billion", None, None, 5_000_000_000),
     ],
 )
 def test_english_amounts(text: str, value: float | None, low: float | None, high: float | None) -> None:
@@ -86,6 +92,26 @@ def test_english_amounts(text: str, value: float | None, low: float | None, high
 )
 def test_no_amount(text: str) -> None:
     assert find_numbers(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On October 23, India agreed.",
+        "It sank a ship on Nov. 19 and another on 23 October.",
+        "after the November 18 sinking",
+        "The 5th Fleet doubted it.",
+        "in the morning of 10th Nov",
+        "The attack came about 1100 hrs IST.",
+        "at 0930 GMT",
+    ],
+)
+def test_no_english_amount(text: str) -> None:
+    assert find_numbers(text, "en") == []
+
+
+def test_a_lower_case_month_word_is_a_verb() -> None:
+    assert [m.value for m in find_numbers("Officials said 12 may have died.", "en")] == [12]
 
 
 def test_percent_and_money_keep_unit() -> None:

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy
 from spacy.attrs import IDX
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 
 from quellenlage.extract.attribution import (
@@ -36,9 +37,8 @@ from quellenlage.extract.numbers import NumberMatch, Token, find_numbers
 from quellenlage.model import Claim
 from quellenlage.rules import read_json, read_rows
 
-ENGLISH_STOP = frozenset(
-    "of the a an and or in on at to by for with from as is are was were has have had".split()  # noqa: SIM905
-)
+# Function words end an English counted phrase ("23 pirates who threatened", "five vessels through").
+ENGLISH_STOP = STOP_WORDS | {"aboard", "onboard", "worth"}
 
 
 @cache
@@ -77,9 +77,14 @@ def _counted_phrase(an: Analysis, num: NumberMatch, end: int) -> _Counted:
     j = num.last + 1
     words: list[str] = []
     if an.lang == "en":
-        while j < end and toks[j].kind == "word" and toks[j].lower not in ENGLISH_STOP and len(words) < 3:
+        while not num.unit and j < end and toks[j].kind == "word" and len(words) < 3:
+            low = toks[j].lower
+            if low in ENGLISH_STOP and low not in c["elliptic_adjectives"]:
+                break
             words.append(toks[j].text)
             j += 1
+            if _english_plural(low):  # the head: "two speedboats suspected of", "1,200 jobs would go"
+                break
         head = toks[j - 1] if words else None
     else:
         while (
@@ -99,6 +104,13 @@ def _counted_phrase(an: Analysis, num: NumberMatch, end: int) -> _Counted:
         words += [toks[j].text, toks[j + 1].text]
         j += 2
     return _Counted(words, head, j - 1)
+
+
+def _english_plural(word: str) -> bool:
+    """A regular or listed irregular English plural noun (a figure's head noun is nearly always one)."""
+    if word in _counting()["english_plurals"] or word.endswith("men"):
+        return True
+    return len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is", "ous"))
 
 
 def _count_noun_before(an: Analysis, num: NumberMatch, first: int) -> _Counted | None:
@@ -242,9 +254,12 @@ def find_claims(article_id: str, text: str, doc: Doc) -> list[Claim]:
         for k, num in enumerate(here):
             stop = here[k + 1].first if k + 1 < len(here) else end
             counted = _counted_phrase(an, num, stop)
-            if counted.head is None and not counted.words:
+            # an amount of money or a share counts itself, not a noun borrowed from before
+            borrows = counted.head is None and not num.unit
+            if borrows and not counted.words:
                 counted = _count_noun_before(an, num, first) or counted
-            if counted.head is None and last_counted is not None and last_counted.head is not None:
+            borrows = borrows and counted.head is None
+            if borrows and last_counted is not None and last_counted.head is not None:
                 words = [*counted.words, last_counted.words[-1]] if counted.words else last_counted.words
                 counted = _Counted(words, last_counted.head, counted.end)
             elif counted.head is not None:

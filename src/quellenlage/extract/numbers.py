@@ -285,6 +285,10 @@ class _Scanner:
                     return True
             if prev and prev.kind == "word" and prev.end == tok.start:
                 return True  # glued to a word: "Nr5"
+            if nxt and nxt.start == tok.end and nxt.lower in ("st", "nd", "rd", "th"):
+                return True  # an English ordinal: "5th Fleet", "10th Nov"
+            if not n_scale and digits.isdigit() and int(digits) <= 31 and self.next_to_month(i, used):
+                return True  # "October 23", "Nov. 12", "23 October": a day of the month
         if nxt and nxt.lower in t["excluded_after"] and not n_scale:
             return True
         if nxt and nxt.text in "-–" and nxt.start == tokens[i + used - 1].end:
@@ -294,6 +298,19 @@ class _Scanner:
         if nxt and nxt.kind == "word" and nxt.lower.startswith(("jährig", "year-old")):
             return True
         return self.is_label(i, used, n_scale)
+
+    def next_to_month(self, i: int, used: int) -> bool:
+        """A capitalised month name right after the figure ("23 October"), or in English before it
+        ("October 23", "Nov. 19"; German writes "ab September 16 Euro" for an amount). Capitalised, because
+        English "may" and "march" are also verbs."""
+        tokens, t = self.tokens, self.t
+        prev, nxt = _next(tokens, i - 1), _next(tokens, i + used)
+        if nxt is not None and (nxt.lower in t["currencies"] or nxt.lower in t["percent"]):
+            return False
+        if prev is not None and prev.text == "." and i >= 2:
+            prev = tokens[i - 2]
+        before = prev if self.lang == "en" else None
+        return any(w is not None and w.lower in t["months"] and _is_capitalized(w) for w in (before, nxt))
 
     def is_label(self, i: int, used: int, n_scale: int) -> bool:
         tokens, t = self.tokens, self.t
@@ -393,16 +410,16 @@ class _Scanner:
                 first = i - 1
             approx = None
             value_out: float | None = None
-        else:
+        unit, n_before, n_after = self.unit(i, last + 1)
+        last += n_after
+        if not rng:
             value_out = value
-            before = _match_before(tokens, i, t["approximators"])
+            first = i - n_before  # the approximator comes before a currency sign: "nearly $100 billion"
+            before = _match_before(tokens, first, t["approximators"])
             if before:
                 n, kind = before
-                first = i - n
-                approx = self.text[tokens[first].start : tokens[i - 1].end]
-        unit, n_before, n_after = self.unit(first, last + 1)
-        first -= n_before
-        last += n_after
+                approx = self.text[tokens[first - n].start : tokens[first - 1].end]
+                first -= n
         if kind == "low":
             low, value_out = value_out, None
         elif kind == "high":
