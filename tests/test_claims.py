@@ -216,3 +216,44 @@ def test_spec_claims_reach_the_bar() -> None:
     result = evaluate_claims(SPEC)
     assert result["detect"]["f1"] >= 0.9
     assert result["correct_given_detected"] >= 0.9
+
+
+@pytest.mark.parametrize(
+    ("text", "sources"),
+    [
+        # "Das teilte X mit": a figureless sentence that points back names the previous sentence's source
+        (
+            "Die Zahl der Toten ist auf 38 gestiegen. Das teilte der Zivilschutz am Montag mit.",
+            [["Zivilschutz"]],
+        ),
+        ("Es gab 12 Tote. Dies berichtete der Sender Skai.", [["Skai"]]),
+        # a sentence with a source of its own keeps it; one with other words first does not point back
+        ("Laut Polizei gab es 12 Tote. Das sagte auch die Feuerwehr.", [["Polizei"]]),
+        ("Es gab 12 Tote. Die Feuerwehr sagte, man suche weiter.", [[]]),
+    ],
+)
+def test_a_sentence_pointing_back_names_the_source(text: str, sources: list[list[str]]) -> None:
+    assert [c.attributed_to for c in claims(text)] == sources
+
+
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        # a bare definite noun stands for the last organisation whose name holds it
+        (
+            "Das Außenministerium in Wien meldete sich. "
+            "Es zahle 1,2 Millionen Euro, teilte das Ministerium mit.",
+            "Außenministerium",
+        ),
+        # "nach seinen Worten": the last person speaker
+        (
+            "Zivilschutzchef Fabrizio Cerulli sagte, die Lage sei ernst. "
+            "Nach seinen Worten sind gut 400 Helfer im Einsatz.",
+            "Fabrizio Cerulli",
+        ),
+    ],
+)
+@pytest.mark.skipif(not ner_model_available(), reason="needs the shipped NER model")
+def test_a_source_refers_back(text: str, source: str) -> None:
+    (c,) = find_claims("a", text, get_nlp("de")(text))
+    assert c.attributed_to == [source]

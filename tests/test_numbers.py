@@ -28,6 +28,16 @@ from quellenlage.extract.numbers import find_numbers, parse_digits, parse_number
         ("einige Millionen Geschosse", "einige Millionen", None, None, None, "einige Millionen", True),
         ("Hunderte Menschen", "Hunderte", None, None, None, "Hunderte", True),
         ("ein paar Hundert Helfer", "ein paar Hundert", None, None, None, "ein paar Hundert", True),
+        ("Das INGV registrierte ein Beben der Stärke 6,1.", "6,1", 6.1, None, None, None, False),
+        (
+            "In Roccamara sind 40 bis 60 Prozent der Häuser unbewohnbar.",
+            "40 bis 60 Prozent",
+            None,
+            40,
+            60,
+            None,
+            False,
+        ),
         # German writes a date "16. September": after a month name a figure is an amount
         ("ab September 16 Euro teurer", "16 Euro", 16, None, None, None, False),
     ],
@@ -57,6 +67,8 @@ def test_german_amounts(
         ("nearly $100 billion", 100_000_000_000, None, None),
         ("more than $2 million", None, 2_000_000, None),
         ("up to £5 billion", None, None, 5_000_000_000),
+        # English writes no "6.3." date
+        ("The USGS put its magnitude at 6.3.", 6.3, None, None),
     ],
 )
 def test_english_amounts(text: str, value: float | None, low: float | None, high: float | None) -> None:
@@ -104,6 +116,7 @@ def test_no_amount(text: str) -> None:
         "in the morning of 10th Nov",
         "The attack came about 1100 hrs IST.",
         "at 0930 GMT",
+        "said Pietro Colella, 71, who was pulled out",  # an age
     ],
 )
 def test_no_english_amount(text: str) -> None:

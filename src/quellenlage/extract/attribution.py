@@ -626,7 +626,7 @@ def phrase_text(an: Analysis, ph: Phrase) -> list[str]:
     head = ph.nouns[-1]
     if ph.genitive is not None and (head.lower in t["carrier_nouns"]):
         return phrase_text(an, ph.genitive)
-    ent = _entity_in(an, ph)
+    ent = _entity_in(an, ph) or _antecedent(an, ph)
     if ent:
         return [resolve_name(an, ent, head.start)]
     if len(ph.nouns) >= 2 and is_title(ph.nouns[0].text) and not ph.genitive:
@@ -672,6 +672,23 @@ def _entity_in(an: Analysis, ph: Phrase) -> str | None:
     best: str | None = None
     for es, ee, label in an.ents:
         if es >= s and ee <= e and label in ("PER", "ORG") and (best is None or ee - es > len(best)):
+            best = an.text[es:ee]
+    return best
+
+
+def _antecedent(an: Analysis, ph: Phrase) -> str | None:
+    """ "nach Angaben des Instituts" after "das Nationale Institut für Geophysik (INGV)", "des Ministeriums"
+    after "das Außenministerium in Wien": a bare definite noun is the last organisation whose name holds it
+    (hand-written: the shallow analysis has no coreference; compounds count by their last part)."""
+    if ph.det not in tables()["definite_determiners"] or ph.adjs or ph.genitive or len(ph.nouns) != 1:
+        return None
+    noun = _noun_base(ph.nouns[0].text, ph.det).lower()
+    best: str | None = None
+    for es, ee, label in an.ents:
+        if es >= ph.nouns[0].start:
+            break
+        words = an.text[es:ee].lower().split()
+        if label == "ORG" and any(w == noun or (len(noun) >= 6 and w.endswith(noun)) for w in words):
             best = an.text[es:ee]
     return best
 
@@ -773,7 +790,7 @@ def sentence_attributions(an: Analysis, si: int, ctx: SpeakerMemory) -> list[Att
         elif low == "so" and i > first and toks[i - 1].text in ",–-":
             att = _so(an, i, end)
         elif low == "nach" and i + 1 < end:
-            att = _nach(an, i, end)
+            att = _nach(an, i, end, ctx.last_person)
         elif n_berufung:
             att = _prep(an, i, i + n_berufung, end, an.text[tok.start : toks[i + n_berufung - 1].end])
         elif low in t["postpositions"]:
@@ -943,8 +960,9 @@ def _prep(an: Analysis, i: int, j: int, end: int, cue: str) -> Attribution | Non
     return att
 
 
-def _nach(an: Analysis, i: int, end: int) -> Attribution | None:
-    """``nach Angaben des X``, ``nach ukrainischen Angaben``, ``nach Südkoreas Einschätzung``."""
+def _nach(an: Analysis, i: int, end: int, last_person: str | None) -> Attribution | None:
+    """``nach Angaben des X``, ``nach ukrainischen Angaben``, ``nach Südkoreas Einschätzung``, ``nach seinen
+    Worten`` (the last person speaker)."""
     toks = an.tokens
     j = i + 1
     possessor: Token | None = None
@@ -963,6 +981,8 @@ def _nach(an: Analysis, i: int, end: int) -> Attribution | None:
     cue = an.text[toks[i].start : ph.nouns[0].end]
     if possessor is not None:
         sources = phrase_text(an, Phrase(j - 1, j - 1, None, [], [possessor]))
+    elif toks[ph.first].lower in tables()["his"]:
+        sources = [last_person] if last_person else []
     elif is_source_less(ph):
         sources = []
     else:

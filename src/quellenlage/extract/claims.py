@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
@@ -273,11 +273,36 @@ def find_claims(article_id: str, text: str, doc: Doc) -> list[Claim]:
             else:
                 sources, cue = [], None
             claims.append(_claim(article_id, an, num, counted, event, sources, cue, seg, lemma_at))
+        if own and not here and _points_back(an, first, own):
+            _credit_previous(claims, an.sentences[si - 1][0] if si else first, an, _sentence_sources(own))
         if own:
             previous = _sentence_sources(atts)
         elif not carried:
             previous = ([], None)
     return claims
+
+
+def _points_back(an: Analysis, first: int, own: list[Attribution]) -> bool:
+    """ "Das teilte der Zivilschutz mit.": a figureless sentence whose first word stands for the previous
+    sentence and whose second word is its speech verb names that sentence's source."""
+    toks = an.tokens
+    if first + 1 >= len(toks) or toks[first].lower not in attribution_tables()["back_references"]:
+        return False
+    verb = toks[first + 1]
+    return any(a.kind == "speech" and a.cue_start <= verb.start < a.cue_end for a in own)
+
+
+def _credit_previous(
+    claims: list[Claim], previous_start: int, an: Analysis, sources: tuple[list[str], str | None]
+) -> None:
+    """Give the previous sentence's claims that name no source of their own the sources that follow."""
+    start_char = an.tokens[previous_start].start
+    for k in range(len(claims) - 1, -1, -1):
+        c = claims[k]
+        if c.start < start_char:
+            break
+        if not c.attributed_to:
+            claims[k] = replace(c, attributed_to=list(sources[0]), cue=sources[1])
 
 
 def _sentence_sources(atts: list[Attribution]) -> tuple[list[str], str | None]:

@@ -27,14 +27,17 @@ TOKEN_RE = re.compile(
     r"|\d+(?:[.,]\d+)?)"
     r"|(?P<punct>\S)"
 )
-# Spans that hold digits but no amount: dates, clock times, scores, phone numbers.
-MASK_RE = re.compile(
-    r"(?=[\d+(])(?:"  # every alternative starts with one of these: fail fast elsewhere
-    r"\b\d{1,2}\.\s?\d{1,2}\.(?:\s?\d{2,4}\b)?"
-    r"|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b"
+# Spans that hold digits but no amount: dates, clock times, scores, phone numbers. English writes no
+# "6.3." date, so there "magnitude 6.3." stays an amount.
+_MASKS = (
+    r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b"
     r"|\b\d{1,2}[:.]\d{2}\s*(?:Uhr|h)\b|\b\d{1,3}:\d{1,3}\b"
-    r"|(?:\+\d{1,3}[\s/-]?)?\(?\b0\d{2,5}\)?[\s/-]+\d{3,}(?:[\s-]\d+)*)"
+    r"|(?:\+\d{1,3}[\s/-]?)?\(?\b0\d{2,5}\)?[\s/-]+\d{3,}(?:[\s-]\d+)*"
 )
+_GERMAN_DATE = r"\b\d{1,2}\.\s?\d{1,2}\.(?:\s?\d{2,4}\b)?"
+# every alternative starts with one of these: fail fast elsewhere
+MASK_RE = re.compile(rf"(?=[\d+(])(?:{_GERMAN_DATE}|{_MASKS})")
+ENGLISH_MASK_RE = re.compile(rf"(?=[\d+(])(?:{_MASKS})")
 GERMAN_NUMBER_WORD = re.compile(
     r"(?:ein|eins|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|dreizehn|vierzehn|fünfzehn|"
     r"sechzehn|siebzehn|achtzehn|neunzehn|zwanzig|dreißig|dreissig|vierzig|fünfzig|sechzig|siebzig|achtzig|"
@@ -84,7 +87,7 @@ def tokenize(text: str) -> list[Token]:
 def _tables() -> dict[str, Any]:
     raw: dict[str, Any] = read_json("claims_numbers.json")
     sets = ["word_numbers_excluded", "excluded_after", "excluded_compound_after", "percent", "year_context"]
-    sets += ["months", "ordinal_context", "label_words", "vague_quantifiers", "vague_scales"]
+    sets += ["months", "ordinal_context", "label_words", "measures", "vague_quantifiers", "vague_scales"]
     tables: dict[str, Any] = {k: frozenset(raw[k]) for k in sets}
     tables["approximators"] = _multiword(raw["approximators"])
     tables["vague"] = _multiword(raw["vague"])
@@ -230,7 +233,8 @@ class _Scanner:
 
     def in_mask(self, tok: Token) -> bool:
         if self.masked is None:  # only texts with digits need the (slow) date and time patterns
-            self.masked = [(m.start(), m.end()) for m in MASK_RE.finditer(self.text)]
+            masks = MASK_RE if self.lang == "de" else ENGLISH_MASK_RE
+            self.masked = [(m.start(), m.end()) for m in masks.finditer(self.text)]
             self.mask_starts = [s for s, _ in self.masked]
         k = bisect.bisect_right(self.mask_starts, tok.start) - 1
         return k >= 0 and self.masked[k][0] <= tok.start < self.masked[k][1]
@@ -287,6 +291,8 @@ class _Scanner:
                 return True  # glued to a word: "Nr5"
             if nxt and nxt.start == tok.end and nxt.lower in ("st", "nd", "rd", "th"):
                 return True  # an English ordinal: "5th Fleet", "10th Nov"
+            if digits.isdigit() and int(digits) <= 120 and self.age_after_name(i):
+                return True
             if not n_scale and digits.isdigit() and int(digits) <= 31 and self.next_to_month(i, used):
                 return True  # "October 23", "Nov. 12", "23 October": a day of the month
         if nxt and nxt.lower in t["excluded_after"] and not n_scale:
@@ -298,6 +304,15 @@ class _Scanner:
         if nxt and nxt.kind == "word" and nxt.lower.startswith(("jährig", "year-old")):
             return True
         return self.is_label(i, used, n_scale)
+
+    def age_after_name(self, i: int) -> bool:
+        """ "Pietro Colella, 71, was pulled": in English a bare number between commas right after a name is
+        the person's age (German capitalises every noun, so "Tote (12)" stays a count)."""
+        tokens = self.tokens
+        prev, nxt, name = _next(tokens, i - 1), _next(tokens, i + 1), _next(tokens, i - 2)
+        if self.lang != "en" or prev is None or nxt is None or _sentence_initial(tokens, i - 2):
+            return False
+        return prev.text == "," and nxt.text == "," and _is_capitalized(name)
 
     def next_to_month(self, i: int, used: int) -> bool:
         """A capitalised month name right after the figure ("23 October"), or in English before it
@@ -327,10 +342,11 @@ class _Scanner:
             return True  # "A 340", "A 2"
         if n_scale or not _is_capitalized(prev) or _sentence_initial(tokens, i - 1):
             return False
-        if prev.lower in t["currencies"] or prev.lower in t["months"]:
-            return False
+        if prev.lower in t["currencies"] or prev.lower in t["months"] or prev.lower in t["measures"]:
+            return False  # "Beben der Stärke 6,1" is a measurement, "Boeing 747" a label
         unit_next = nxt is not None and (nxt.lower in t["percent"] or nxt.lower in t["currencies"])
-        return not (_is_capitalized(nxt) or unit_next)
+        range_next = nxt is not None and nxt.lower in ("bis", "to")  # "in Roccamara 40 bis 60 Prozent"
+        return not (_is_capitalized(nxt) or unit_next or range_next)
 
     def unit(self, i: int, end: int) -> tuple[str | None, int, int]:
         """Percent or currency around the figure: (unit, tokens before, tokens after)."""
