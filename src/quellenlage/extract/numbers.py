@@ -280,7 +280,7 @@ class _Scanner:
                 if prev and prev.lower in t["ordinal_context"] and after and after.kind == "word":
                     return True
             if digits.isdigit() and len(digits) == 4 and 1800 <= int(digits) <= 2100 and not n_scale:
-                unit_next = nxt is not None and (nxt.lower in t["percent"] or nxt.lower in t["currencies"])
+                unit_next = self.unit_word(nxt)
                 if not unit_next and (
                     (prev and prev.lower in t["year_context"])
                     or not _is_capitalized(nxt)
@@ -305,6 +305,10 @@ class _Scanner:
             return True
         return self.is_label(i, used, n_scale)
 
+    def unit_word(self, tok: Token | None) -> bool:
+        """A percent or currency word: what follows a figure as its unit ("16 Euro", "40 Prozent")."""
+        return tok is not None and (tok.lower in self.t["percent"] or tok.lower in self.t["currencies"])
+
     def age_after_name(self, i: int) -> bool:
         """ "Pietro Colella, 71, was pulled": in English a bare number between commas right after a name is
         the person's age (German capitalises every noun, so "Tote (12)" stays a count)."""
@@ -320,7 +324,7 @@ class _Scanner:
         English "may" and "march" are also verbs."""
         tokens, t = self.tokens, self.t
         prev, nxt = _next(tokens, i - 1), _next(tokens, i + used)
-        if nxt is not None and (nxt.lower in t["currencies"] or nxt.lower in t["percent"]):
+        if self.unit_word(nxt):
             return False
         if prev is not None and prev.text == "." and i >= 2:
             prev = tokens[i - 2]
@@ -344,7 +348,7 @@ class _Scanner:
             return False
         if prev.lower in t["currencies"] or prev.lower in t["months"] or prev.lower in t["measures"]:
             return False  # "Beben der Stärke 6,1" is a measurement, "Boeing 747" a label
-        unit_next = nxt is not None and (nxt.lower in t["percent"] or nxt.lower in t["currencies"])
+        unit_next = self.unit_word(nxt)
         range_next = nxt is not None and nxt.lower in ("bis", "to")  # "in Roccamara 40 bis 60 Prozent"
         return not (_is_capitalized(nxt) or unit_next or range_next)
 
