@@ -476,10 +476,7 @@ def _speaker_sentences(
 def unlabelled_articles() -> list[str]:
     """The texts of 10kGNAD test and the Wikinews quotation corpus' train part (no GermEval text), in one
     fixed shuffled order (SEED), so that any prefix mixes both sources."""
-    with gzip.open(GNAD, "rt", encoding="utf-8") as f:
-        texts = [row[1] for row in csv.reader(f, delimiter=";", quotechar="'")]
-    with gzip.open(QUOTES / "train.jsonl.gz", "rt", encoding="utf-8") as f:
-        texts.extend(json.loads(line)["originalText"] for line in f)
+    texts = news_texts(quote_parts=("train.jsonl.gz",))
     random.Random(SEED).shuffle(texts)
     return texts
 
@@ -521,12 +518,12 @@ def _labelled_sentence(sent: Span) -> tuple[list[str], list[tuple[int, int, str]
     return [doc[i].text for i in kept], spans
 
 
-def news_texts() -> list[str]:
-    """The texts of 10kGNAD test and the Wikinews quotation corpus (train and dev)."""
+def news_texts(quote_parts: tuple[str, ...] = ("train.jsonl.gz", "dev.jsonl.gz")) -> list[str]:
+    """The texts of 10kGNAD test and of the given parts of the Wikinews quotation corpus."""
     texts: list[str] = []
     with gzip.open(GNAD, "rt", encoding="utf-8") as f:
         texts.extend(row[1] for row in csv.reader(f, delimiter=";", quotechar="'"))
-    for name in ("train.jsonl.gz", "dev.jsonl.gz"):
+    for name in quote_parts:
         with gzip.open(QUOTES / name, "rt", encoding="utf-8") as f:
             texts.extend(json.loads(line)["originalText"] for line in f)
     return texts
