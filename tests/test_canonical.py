@@ -100,6 +100,30 @@ def test_a_kind_of_body_of_one_place_merges_across_languages() -> None:
     assert owner(entities, "Hollbach police") != owner(entities, "Feuerwehr Hollbach")  # another kind of body
 
 
+def test_a_name_and_its_bracketed_acronym_are_one_entity_across_languages() -> None:
+    entities = run(
+        [
+            (
+                "a",
+                "de",
+                "Das Institut für Geophysik und Vulkanologie (INGV) maß 6,1. Das INGV zählte Nachbeben.",
+                [("Institut für Geophysik und Vulkanologie", "ORG"), ("INGV", "ORG")],
+            ),
+            (
+                "b",
+                "en",
+                "The National Institute of Geophysics and Volcanology (INGV) said so.",
+                [("National Institute of Geophysics and Volcanology", "ORG"), ("INGV", "ORG")],
+            ),
+            ("c", "de", "Die WHO (INGV) und Lee (INGV).", [("Lee", "PER")]),
+        ]
+    )
+    (ingv,) = owner(entities, "INGV")
+    assert ingv.name == "Institut für Geophysik und Vulkanologie"
+    assert "National Institute of Geophysics and Volcanology" in ingv.variants
+    assert owner(entities, "Lee")[0] is not ingv  # a person before a bracket is no name of an acronym
+
+
 def test_swiss_spelling_merges() -> None:
     entities = run(
         [

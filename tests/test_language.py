@@ -35,6 +35,19 @@ SENTENCES = [
     ("Er kam... und ging. Was?! Nein.", ["Er kam... und ging.", "Was?!", "Nein."]),
     ("Das Treffen war am Samstag. (sda/afp)", ["Das Treffen war am Samstag. (sda/afp)"]),
     ("Der Preis stieg um ca. drei Prozent.", ["Der Preis stieg um ca. drei Prozent."]),
+    # a number's full stop ends the sentence when no ordinal can be meant: a decimal or grouped figure, or a
+    # function word after it
+    (
+        "Die USGS gab 6,3 an, das INGV 6,1. Seit Sonntag gab es 14.000. Die Zahl stieg auf 12. Am Montag "
+        "kam der 3. Oktober. Der 2. Platz ging an ihn.",
+        [
+            "Die USGS gab 6,3 an, das INGV 6,1.",
+            "Seit Sonntag gab es 14.000.",
+            "Die Zahl stieg auf 12.",
+            "Am Montag kam der 3. Oktober.",
+            "Der 2. Platz ging an ihn.",
+        ],
+    ),
 ]
 
 
@@ -294,6 +307,27 @@ def _with_rules(text: str, ents: list[tuple[str, str]]) -> set[tuple[str, str]]:
             [],
             set(),
             {("Präsident", "PER"), ("Händler", "PER")},
+        ),
+        # the capitalised name before a bracketed acronym is one organisation, and so is the acronym; not a
+        # preposition before it, nor a person before a party
+        (
+            "Das Nationale Institut für Geophysik und Vulkanologie (INGV) maß 6,1. Laut der "
+            "Weltgesundheitsorganisation (WHO) sterben viele. Olaf Scholz (SPD) kam.",
+            [("Geophysik", "LOC"), ("Olaf Scholz", "PER")],
+            {
+                ("Nationale Institut für Geophysik und Vulkanologie", "ORG"),
+                ("INGV", "ORG"),
+                ("Weltgesundheitsorganisation", "ORG"),
+                ("WHO", "ORG"),
+                ("Olaf Scholz", "PER"),
+            },
+            {("Geophysik", "LOC"), ("Laut der Weltgesundheitsorganisation", "ORG"), ("Olaf Scholz", "ORG")},
+        ),
+        (
+            "Das Eidgenössische Departement für auswärtige Angelegenheiten (EDA) schwieg.",
+            [],
+            {("Eidgenössische Departement für auswärtige Angelegenheiten", "ORG"), ("EDA", "ORG")},
+            set(),
         ),
         # a lower-case inflected adjective is a name's derivative, not a name; "dpa" stays
         (

@@ -11,6 +11,7 @@ name merges across articles only when exactly one full name in the corpus fits i
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -85,6 +86,7 @@ class _Cluster:
     mentions: list[int] = field(default_factory=list)
     keys: set[str] = field(default_factory=set)
     alias: int | None = None
+    acronyms: set[str] = field(default_factory=set)  # keys of acronyms introduced as this name's
 
     def full_keys(self) -> set[str]:
         return {k for k in self.keys if " " in k}
@@ -199,6 +201,28 @@ def _local_clusters(
             clusters.append(target)
         target.mentions.append(i)
         target.keys.add(key)
+    return _join_acronyms(raw, order, clusters)
+
+
+ACRONYM = re.compile(r"[A-ZÄÖÜ][A-ZÄÖÜ0-9&-]*[A-ZÄÖÜ0-9]")  # "KCNA", "G7", "AT&T"
+
+
+def _join_acronyms(raw: Sequence[RawMention], order: list[int], clusters: list[_Cluster]) -> list[_Cluster]:
+    """ "Institut der deutschen Wirtschaft (IW)": the acronym's cluster joins the name's, and the acronym
+    keys the name across articles and languages (the English name and the German share it)."""
+    owner = {i: c for c in clusters for i in c.mentions}
+    for i, j in itertools.pairwise(order):
+        a, b = raw[i], raw[j]
+        if not (a.label == b.label == "ORG" and b.start == a.end + 2 and ACRONYM.fullmatch(b.text)):
+            continue
+        name, acronym = owner[i], owner[j]
+        name.acronyms.add(translit_key(b.text))
+        if acronym is not name:
+            name.mentions = sorted(name.mentions + acronym.mentions)
+            name.keys |= acronym.keys
+            name.acronyms |= acronym.acronyms
+            owner.update(dict.fromkeys(acronym.mentions, name))
+            clusters = [c for c in clusters if c is not acronym]
     return clusters
 
 
@@ -235,7 +259,7 @@ def _merge_across(raw: Sequence[RawMention], clusters: list[_Cluster]) -> Disjoi
     first_by_key: dict[str, int] = {}
     for c, cluster in enumerate(clusters):
         keys = {f"alias:{cluster.alias}"} if cluster.alias is not None else set()
-        keys |= cluster.full_keys() or cluster.keys
+        keys |= (cluster.full_keys() | cluster.acronyms) or cluster.keys
         for key in sorted(keys):
             uf.merge(first_by_key.setdefault(key, c), c)
     _merge_fuzzy(raw, clusters, uf)

@@ -16,7 +16,9 @@ in the article makes plain. General news conventions, applied in order:
 7. the first and last word of a person's name, alone or with genitive -s, refer to that person elsewhere
    in the article ("Lawrow", "Lawrows");
 8. a word no German dictionary knows is a place after "in", "nach", "aus", "im benachbarten" or in a list
-   of places ("in Ebersried"; German only).
+   of places ("in Ebersried"; German only);
+9. (applied first) the capitalised name before a bracketed acronym is one organisation, and so is the
+   acronym ("Nationale Institut für Geophysik und Vulkanologie (INGV)").
 Inflected common nouns (their lemma differs: "Waffen") never count as name words, so a model error such as
 "Kim Waffen" does not spread.
 Rules add names, lengthen them or join a place to the body named after it; otherwise they never relabel what
@@ -36,7 +38,7 @@ from spacy.attrs import IS_PUNCT, IS_STOP, LEMMA, LOWER, ORTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from quellenlage.language.canonical import fold, role_at
+from quellenlage.language.canonical import ACRONYM, fold, role_at
 from quellenlage.language.rules import (
     english_calendar_words,
     institution_heads,
@@ -52,7 +54,6 @@ MAX_NAME_WORDS = 4
 _PLACE_PREPOSITIONS = frozenset({"in", "nach", "aus"})
 _PLACE_ARTICLES = frozenset({"im", "ins", "vom", "beim"})
 _ADJECTIVE_EN = re.compile(r"[a-zäöüß]+en")
-_ACRONYM = re.compile(r"[A-ZÄÖÜ][A-ZÄÖÜ0-9&-]*[A-ZÄÖÜ0-9]")
 _NAME_WORD = re.compile(r"[A-ZÄÖÜ][\w'’-]*[a-zäöüß][\w'’-]*|[A-ZÄÖÜ]{2,}")
 
 
@@ -118,7 +119,7 @@ def _role_appositions(doc: Doc, words: _Words, ents: list[Span]) -> list[Span]:
 def _org_appositions(doc: Doc, words: _Words, ents: list[Span]) -> list[Span]:
     heads = org_heads(doc.lang_)
     for i in range(len(doc) - 1):
-        if heads and _ACRONYM.fullmatch(words.texts[i + 1]) and role_at(doc, i, heads):
+        if heads and ACRONYM.fullmatch(words.texts[i + 1]) and role_at(doc, i, heads):
             ents = _place(doc, ents, i + 1, i + 2, "ORG")
     return ents
 
@@ -305,6 +306,65 @@ def _english_name_tails(doc: Doc, words: _Words, ents: list[Span]) -> list[Span]
     return out
 
 
+# words that join the parts of an organisation's name, and articles that open the phrase but not the name
+_NAME_JOINERS = frozenset(
+    {"für", "und", "der", "des", "von", "vom", "zur", "of", "and", "for", "on", "de", "di"}
+)
+_ARTICLES = frozenset({"der", "die", "das", "den", "dem", "des", "the"})
+# capitalised at a sentence's start, never a name's first word ("Laut der Weltgesundheitsorganisation (WHO)")
+_NOT_FIRST = _ARTICLES | {"laut", "gemäß", "nach", "bei", "mit", "seit", "über", "unter", "gegen", "wie"}
+_NOT_FIRST |= {"auch", "so", "according", "with", "by", "from", "as"}
+
+
+def _bracketed_acronyms(doc: Doc, words: _Words, ents: list[Span]) -> list[Span]:
+    """ "das Nationale Institut für Geophysik und Vulkanologie (INGV)", "the U.S. Geological Survey
+    (USGS)": the capitalised name before a bracketed acronym is one organisation, whatever pieces the model
+    found in it, and the acronym is that organisation too. The acronym's letters must occur in the name in
+    order (compounds hide initials: "Bundesamt für Migration und Flüchtlinge (BAMF)"), so a party after a
+    person ("Olaf Scholz (SPD)") is no name's acronym."""
+    texts, n, heads = words.texts, len(doc), org_heads(doc.lang_)
+    for i in range(1, n - 2):
+        if texts[i] != "(" or texts[i + 2] != ")" or not ACRONYM.fullmatch(texts[i + 1]):
+            continue
+        start = _name_start(words, i)
+        if start is None or not _spells(texts[i + 1], " ".join(texts[start:i])):
+            continue
+        if start == i - 1 and _institution_label(texts[start]) is None and not role_at(doc, start, heads):
+            continue  # one word must name a body ("Bundeskriminalamt (BKA)"), not a unit ("Megawatt (MW)")
+        if any(e.label_ == "PER" and e.start < i and start < e.end for e in ents):
+            continue
+        ents = [e for e in ents if not (e.start < i + 2 and start < e.end)]
+        ents += [Span(doc, start, i, label="ORG"), Span(doc, i + 1, i + 2, label="ORG")]
+    return ents
+
+
+def _name_start(words: _Words, end: int) -> int | None:
+    """First token of the capitalised name ending before token ``end``: name words joined by ``für``,
+    ``und``, ``of`` and lower-case adjectives after them ("für auswärtige Angelegenheiten")."""
+    start = None
+    k = end - 1
+    while k >= 0 and end - k <= 10:
+        text, low = words.texts[k], words.lower[k]
+        if text[:1].isupper() and low not in _ARTICLES and not words.punct[k]:
+            start = k
+        elif not (low in _NAME_JOINERS or (text.isalpha() and k > 0 and words.lower[k - 1] in _NAME_JOINERS)):
+            break
+        k -= 1
+    while (
+        start is not None
+        and start < end
+        and (words.lower[start] in _NOT_FIRST | _NAME_JOINERS or not words.texts[start][:1].isupper())
+    ):
+        start += 1
+    return start if start is not None and start < end else None
+
+
+def _spells(acronym: str, name: str) -> bool:
+    """The acronym's letters occur in the name in order."""
+    letters = iter(name.lower())
+    return all(ch in letters for ch in acronym.lower() if ch.isalpha())
+
+
 _INFLECTED_ADJECTIVE = re.compile(r"[a-zäöüß]+(?:e|en|er|es|em)")
 
 
@@ -325,6 +385,7 @@ def apply_name_rules(doc: Doc) -> Doc:
     words = _Words.of(doc)
     ents = [_name_part(e) for e in doc.ents if not _is_adjective(e)]
     for rule in (
+        _bracketed_acronyms,
         _english_name_tails,
         _role_appositions,
         _org_appositions,

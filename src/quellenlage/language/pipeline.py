@@ -30,6 +30,7 @@ from thinc.types import Ints2d
 
 from quellenlage.language import names as _names  # noqa: F401  (registers quellenlage_name_rules)
 from quellenlage.language.rules import (
+    TokenizerRules,
     agency_names,
     alias_groups,
     tokenizer_rules,
@@ -45,6 +46,7 @@ _QUOTES_BRACKETS = frozenset("«»„“”‚‘’'\"()[]{}‹›")
 _OPENERS = frozenset("«»„“”‚‘’'\"([{‹›-–—")
 _YEAR_DOT = re.compile(r"\d{4}\.")
 _ORDINAL = re.compile(r"\d{1,3}\.")
+_AMOUNT_DOT = re.compile(r"\d+,\d+\.|\d{1,3}(?:\.\d{3})+\.")  # "6,3.", "14.000."
 
 
 class NerModelMissingError(RuntimeError):
@@ -147,13 +149,18 @@ def _add_gazetteer(ruler: Any, *, german: bool) -> None:
 # abbreviation is unknown), ignores paragraph breaks and attaches an opening quote to the previous sentence.
 
 
-def _is_terminal(texts: list[str], i: int, final: frozenset[str], months: frozenset[str]) -> bool:
+def _is_terminal(texts: list[str], i: int, rules: TokenizerRules) -> bool:
+    """A full stop, or a number whose attached full stop ends the sentence: the tokeniser keeps "3." whole
+    for ordinals ("am 3. Oktober"), so "im Jahr 2024.", "auf 6,3." and "auf 12. Am Montag" are read here."""
     text = texts[i]
-    if text in final:
+    if text in rules.sentence_final:
         return True
-    if _YEAR_DOT.fullmatch(text):  # "im Jahr 2024." ends a sentence, "am 3. Oktober" does not
-        return i + 1 < len(texts) and texts[i + 1].strip() not in months
-    return False
+    if not text[:1].isdigit() or not text.endswith("."):
+        return False
+    following = texts[i + 1].strip() if i + 1 < len(texts) else ""
+    if _YEAR_DOT.fullmatch(text) or _AMOUNT_DOT.fullmatch(text):  # no ordinal has a decimal or four digits
+        return i + 1 < len(texts) and following not in rules.months
+    return _ORDINAL.fullmatch(text) is not None and following in rules.openers_after_number
 
 
 def _starts_sentence(texts: list[str], k: int) -> bool:
@@ -168,9 +175,7 @@ def _starts_sentence(texts: list[str], k: int) -> bool:
     return False
 
 
-def sentence_starts(
-    texts: list[str], spaces: list[str], final: frozenset[str], months: frozenset[str]
-) -> list[bool]:
+def sentence_starts(texts: list[str], spaces: list[str], rules: TokenizerRules) -> list[bool]:
     """Sentence-start flags for tokens ``texts`` with trailing whitespace ``spaces``."""
     n = len(texts)
     starts = [False] * n
@@ -179,9 +184,13 @@ def sentence_starts(
     i = 0
     while i < n:
         text = texts[i]
-        if _is_terminal(texts, i, final, months):
+        if _is_terminal(texts, i, rules):
             j = i + 1
-            while j < n and not spaces[j - 1] and (texts[j] in final or texts[j] in _QUOTES_BRACKETS):
+            while (
+                j < n
+                and not spaces[j - 1]
+                and (texts[j] in rules.sentence_final or texts[j] in _QUOTES_BRACKETS)
+            ):
                 j += 1
             k = _skip_space(texts, j)
             if k < n and _starts_sentence(texts, k):
@@ -214,7 +223,7 @@ def set_sentences(doc: Doc) -> Doc:
     rules = tokenizer_rules()
     texts = [t.text for t in doc]
     spaces = [t.whitespace_ for t in doc]
-    starts = sentence_starts(texts, spaces, rules.sentence_final, rules.months)
+    starts = sentence_starts(texts, spaces, rules)
     if starts:  # one array write: the per-token setter re-checks the whole doc each time (quadratic)
         values = numpy.array([1 if s else -1 for s in starts], dtype="int64").astype("uint64").reshape(-1, 1)
         doc.from_array([SENT_START], cast(Ints2d, values))

@@ -133,6 +133,7 @@ class TokenizerRules:
     abbreviations: tuple[str, ...]
     months: frozenset[str]
     sentence_final: frozenset[str]
+    openers_after_number: frozenset[str]
 
 
 @cache
@@ -142,4 +143,5 @@ def tokenizer_rules() -> TokenizerRules:
         abbreviations=tuple(a for a in data["abbreviations"] if a.endswith(".")),
         months=frozenset(data["months"]),
         sentence_final=frozenset(data["sentence_final"]),
+        openers_after_number=frozenset(data["openers_after_number"]),
     )
