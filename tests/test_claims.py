@@ -257,3 +257,110 @@ def test_a_sentence_pointing_back_names_the_source(text: str, sources: list[list
 def test_a_source_refers_back(text: str, source: str) -> None:
     (c,) = find_claims("a", text, get_nlp("de")(text))
     assert c.attributed_to == [source]
+
+
+@pytest.mark.parametrize(
+    ("text", "sources"),
+    [
+        # who measures or counts vouches for the figure, as who reports it; a passive names only its agent
+        ("Das INGV registrierte um 3.17 Uhr ein Beben der Stärke 6,1.", [["INGV"]]),
+        ("Die Polizei zählte am Abend rund 5000 Demonstranten.", [["Polizei"]]),
+        ("Seit Sonntag wurden 200 Nachbeben registriert.", [[]]),
+        ("Vom INGV wurden 200 Nachbeben registriert.", [["INGV"]]),
+        ("Wir zählten 12 Tote.", [[]]),
+        # gapping: a clause that repeats the cue's frame without its verb has its own source
+        (
+            "Die Polizei sprach von 5000 Teilnehmern, die Veranstalter von 20.000.",
+            [["Polizei"], ["Veranstalter"]],
+        ),
+        ("Die Polizei meldete fünf Tote, der Großteil in Bayern.", [["Polizei"]]),
+        ("Er plädierte dafür, Bargeldgeschäfte auf maximal 5.000 Euro zu begrenzen.", [["Er"]]),
+        # a participle closing a clause after an inserted one belongs to the main clause's subject
+        (
+            "Die Regierung hat die Kosten, die der Sturm verursachte, auf 2 Milliarden Euro beziffert.",
+            [["Regierung"]],
+        ),
+        (
+            "Der Ölpreis ist gefallen, wo das Wirtschaftsministerium mit einem Defizit von drei Prozent "
+            "rechnet.",
+            [["Wirtschaftsministerium"]],
+        ),
+        # a chain after a postposition; a report's date is no source
+        (
+            "Medienberichten zufolge, die sich auf Behördenkreise berufen, sollen zwei Kinder unter den "
+            "Toten sein.",
+            [["Medienberichten", "Behördenkreise"]],
+        ),
+        ("Dem Bericht vom Donnerstag zufolge stieg die Zahl auf 173 Fälle.", [[]]),
+        # "nach eigenen Angaben": the subject's own account, not when it qualifies a word
+        ("Die EZG vertritt nach eigenen Angaben rund 38.000 Mitglieder.", [["EZG"]]),
+        ("Dieser Tage zählt das Innenministerium nach eigenen Angaben 300 Anträge.", [["Innenministerium"]]),
+        ("Die Firma investiert 58 Millionen Euro in den nach eigenen Angaben größten Windpark.", [[]]),
+        # an offer is the figure of who makes it; a decision is not
+        ("Die Bahn bot zuletzt 4,8 Prozent mehr Lohn an.", [["Bahn"]]),
+        ("Der Nationalrat beschloss 123 Gesetze.", [[]]),
+        # a main clause after a comma with its own cue and subject has its own source; reported speech not
+        (
+            "Die EZG sprach von 12.000 Streikenden, die Nationalbahn nannte 7.500.",
+            [["EZG"], ["Nationalbahn"]],
+        ),
+        ("Wie PwC schrieb, wurde Korruption als Bedrohung genannt, die auf 56 Prozent zunahm.", [["PwC"]]),
+        ("Lee führte aus, im Gegenzug habe Pjöngjang 4000 Soldaten zugesagt.", [["Lee"]]),
+    ],
+)
+def test_measuring_gapping_and_chains(text: str, sources: list[list[str]]) -> None:
+    assert [c.attributed_to for c in claims(text)] == sources
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "sources"),
+    [
+        ("en", "The U.S. Geological Survey measured it at 6.3.", [["U. S. Geological Survey"]]),
+        ("en", "The quake, measured at magnitude 6.1 by the INGV, hit at dawn.", [["INGV"]]),
+        ("en", "More than 350 aftershocks had been recorded.", [[]]),
+        ("en", "The damage was estimated by the IMF at 2 billion dollars.", [["IMF"]]),
+        # "the agency" stands for the organisation named in this or the previous sentence
+        (
+            "en",
+            "The toll rose to 47 dead, according to the Civil Protection Department. "
+            "About 230 people were injured, the agency said.",
+            [["Civil Protection Department"], ["Civil Protection Department"]],
+        ),
+        # a cue in a later contrasting clause does not source a figure before it
+        (
+            "en",
+            "Hundreds of thousands of commuters took the car, while coach operators reported big sales.",
+            [[]],
+        ),
+        # "the union is demanding": a progressive, no passive
+        (
+            "en",
+            "The EZG union, which represents drivers, is demanding a raise of 555 euros.",
+            [["EZG union"]],
+        ),
+        # "das Unternehmen": the last organisation named as a source, not a union or a news agency
+        (
+            "de",
+            "Die Deutsche Nationalbahn teilte das am Montag mit. Auch die Eisenbahn- und "
+            "Zugpersonalgewerkschaft (EZG) äußerte sich, wie AFP berichtete. "
+            "Nach Angaben des Unternehmens fielen rund 80 Prozent der Fernzüge aus.",
+            [["Deutsche Nationalbahn"]],
+        ),
+        (
+            "de",
+            "Die Deutsche Nationalbahn teilte das am Montag mit. Laut der Frankfurter Polizei kamen 3.000 "
+            "Menschen. Knapp 75 Prozent der Fernzüge fielen aus, teilte das Unternehmen mit.",
+            [["Frankfurter Polizei"], ["Deutsche Nationalbahn"]],
+        ),
+        # a name introduced with its acronym is shown as both, wherever either names the source
+        (
+            "de",
+            "Das Institut der deutschen Wirtschaft (IW) beziffert den Schaden auf 100 Millionen Euro. "
+            "Das IW zählte zudem 40 Ausfälle.",
+            [["Institut der deutschen Wirtschaft (IW)"], ["Institut der deutschen Wirtschaft (IW)"]],
+        ),
+    ],
+)
+@pytest.mark.skipif(not ner_model_available(), reason="needs the shipped NER model")
+def test_agents_generic_nouns_and_acronyms(language: str, text: str, sources: list[list[str]]) -> None:
+    assert [c.attributed_to for c in find_claims("a", text, get_nlp(language)(text))] == sources

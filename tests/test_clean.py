@@ -72,6 +72,9 @@ def test_outlet_from_url_domain() -> None:
         "(Foto: picture alliance / dpa)",
         "Alle Rechte vorbehalten.",
         "Anzeige",
+        "dpa-infocom, dpa:260114-930-204517/3",  # dpa's document id line
+        "(Schluss) jw/mk",  # APA's end mark with the editors' initials
+        "APA0247 2026-01-16/12:31",  # and its item number and time stamp
     ],
 )
 def test_furniture_is_cut_and_kept_for_audit(furniture: str) -> None:

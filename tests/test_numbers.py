@@ -40,6 +40,18 @@ from quellenlage.extract.numbers import find_numbers, parse_digits, parse_number
         ),
         # German writes a date "16. September": after a month name a figure is an amount
         ("ab September 16 Euro teurer", "16 Euro", 16, None, None, None, False),
+        # a fraction is its share
+        ("zeigten zwei Drittel Verständnis", "zwei Drittel", 2 / 3, None, None, None, False),
+        # an amount in brackets in another currency is the editor's conversion of the one before
+        (
+            "ein Schaden von 100 Millionen Euro (116 Millionen Dollar)",
+            "100 Millionen Euro",
+            100_000_000,
+            None,
+            None,
+            None,
+            False,
+        ),
     ],
 )
 def test_german_amounts(
@@ -69,6 +81,7 @@ def test_german_amounts(
         ("up to £5 billion", None, None, 5_000_000_000),
         # English writes no "6.3." date
         ("The USGS put its magnitude at 6.3.", 6.3, None, None),
+        ("It cost 100 million euros ($116 million) a day.", 100_000_000, None, None),  # and no conversion
     ],
 )
 def test_english_amounts(text: str, value: float | None, low: float | None, high: float | None) -> None:
@@ -100,6 +113,8 @@ def test_english_amounts(text: str, value: float | None, low: float | None, high
         "seit fünf Dekaden",
         "eine rund 14-minütige Demo",
         "a 12-hour shift",
+        "unter den 18- bis 29-Jährigen",  # the truncated compound shares its partner's head
+        "eine Erhöhung in zwei Stufen",  # the steps of a raise
     ],
 )
 def test_no_amount(text: str) -> None:
@@ -117,6 +132,7 @@ def test_no_amount(text: str) -> None:
         "The attack came about 1100 hrs IST.",
         "at 0930 GMT",
         "said Pietro Colella, 71, who was pulled out",  # an age
+        "The strike was due to end at 6 p.m. on Friday.",
     ],
 )
 def test_no_english_amount(text: str) -> None:

@@ -8,6 +8,7 @@ import pytest
 import spacy
 
 from quellenlage.extract.quotes import find_quote_matches, find_quotes, quoted_spans
+from quellenlage.language import get_nlp, ner_model_available
 from quellenlage.model import Quote
 
 NLP = spacy.blank("de")
@@ -431,3 +432,51 @@ def test_frames_and_documents_in_corpus_scope(text: str, expected: list[tuple[st
 def test_web_addresses_are_names_not_quotes(text: str) -> None:
     """Under a cue the corpus scope takes short quotes, but a web address in quotation marks is a name."""
     assert all(form != "Direct" for _, _, form in rules_only(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # a speech act around a partial quote is a quote of its own, the partial quote nested in it
+            "Sarkozy bezeichnete die Worte als „inakzeptabel“.",
+            [
+                ("Sarkozy bezeichnete die Worte als „inakzeptabel“.", "Sarkozy", "Reported"),
+                ("inakzeptabel", "Sarkozy", "Direct"),
+            ],
+        ),
+        (
+            "Das Fernsehen berichtete von „schweren Verlusten“ bei der Eroberung der Stadt.",
+            [
+                (
+                    "Das Fernsehen berichtete von „schweren Verlusten“ bei der Eroberung der Stadt.",
+                    "Fernsehen",
+                    "Reported",
+                ),
+                ("schweren Verlusten", "Fernsehen", "Direct"),
+            ],
+        ),
+        # a whole quote after a colon or before its cue is the speech itself, no act around it
+        ("Merkel sagte: „Wir schaffen das.“", [("Wir schaffen das.", "Merkel", "Direct")]),
+        (
+            "„Es besteht Bedarf“, sagte Jelpke gegenüber Spiegel Online.",
+            [("Es besteht Bedarf", "Jelpke", "Direct")],
+        ),
+        ("Der Zug kam mit „leichter Verspätung“ an.", []),  # no speech act: a scare quote
+    ],
+)
+def test_speech_acts_around_partial_quotes(text: str, expected: list[tuple[str, str | None, str]]) -> None:
+    assert rules_only(text) == expected
+
+
+@pytest.mark.skipif(not ner_model_available(), reason="needs the shipped NER model")
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        # a role noun before a name gives the person, not the organisation whose role it is
+        ("„Wir geben niemanden auf“, sagte der Volkswagen Sprecher Jan Li.", "Jan Li"),
+        ("„Wir geben niemanden auf“, sagte der Siemens Präsident Jan Li.", "Jan Li"),
+        ("„Wir geben niemanden auf“, sagte Bundesinnenministerin Nancy Faeser.", "Nancy Faeser"),
+    ],
+)
+def test_role_before_name_with_entities(text: str, speaker: str) -> None:
+    assert [q.speaker for q in find_quotes("a", text, get_nlp("de")(text))] == [speaker]

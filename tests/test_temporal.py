@@ -13,7 +13,9 @@ from hypothesis import strategies as st
 from quellenlage.compare import timeline
 from quellenlage.corpus import Corpus
 from quellenlage.eval.timex import evaluate, evaluate_timeml, read_timeml
+from quellenlage.extract import extract
 from quellenlage.extract.temporal import find_timerefs
+from quellenlage.language import get_nlp
 from quellenlage.model import Article, PartialDate, Story, TimeRef
 
 from .conftest import shared_path
@@ -747,3 +749,10 @@ def test_krauts_conventions(text: str, dct: str, span: str, krauts: str | None, 
     it = {r.text: r.value for r in find_timerefs("a", text, anchor, guideline="it-timeml")}
     plain = {r.text: r.value for r in find_timerefs("a", text, anchor)}
     assert (it.get(span), plain.get(span)) == (krauts, default)
+
+
+def test_extract_keeps_dates_and_durations_not_frequencies() -> None:
+    text = "Am Montag begann ein dreitägiger Streik. Täglich fielen 80 Prozent der Züge aus, 40 Züge pro Tag."
+    article = Article(id="a", origin="t", text=text, source=text, published=PartialDate.parse("2026-01-14"))
+    found = extract(article, get_nlp("de", ner=False)(text)).timerefs
+    assert [(t.text, t.type) for t in found] == [("Montag", "DATE"), ("dreitägiger", "DURATION")]

@@ -27,13 +27,14 @@ class Extraction:
 def extract(article: Article, doc: Doc) -> Extraction:
     """What one article claims, quotes and dates.
 
-    Only time expressions that resolve to a calendar value are kept: a vague "derzeit"
-    places nothing on a timeline, and a reader cannot check it against anything.
+    Only time expressions that resolve to a calendar value or a duration are kept: a vague
+    "derzeit" places nothing on a timeline, nor does a frequency ("täglich", "pro Monat"), and a
+    reader cannot check either against anything.
     """
     language = "en" if article.language == "en" else "de"
     timerefs = find_timerefs(article.id, article.text, article.published, language)
     return Extraction(
         claims=find_claims(article.id, article.text, doc),
         quotes=find_quotes(article.id, article.text, doc),
-        timerefs=[t for t in timerefs if t.value and not t.vague],
+        timerefs=[t for t in timerefs if t.value and not t.vague and t.type != "SET"],
     )

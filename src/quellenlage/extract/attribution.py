@@ -14,8 +14,9 @@ and rules/quotes_verbs.tsv.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from typing import Any, Literal
 
@@ -23,9 +24,10 @@ import simplemma
 from spacy.tokens import Doc
 
 from quellenlage.extract.numbers import Token, tokenize
+from quellenlage.language.rules import agency_names, english_calendar_words, institution_heads, org_heads
 from quellenlage.rules import alternation, read_json, read_rows
 
-AttributionKind = Literal["prep", "speech", "carry"]
+AttributionKind = Literal["prep", "speech", "figure", "carry"]
 CLAUSE_PUNCT = frozenset({",", ";", ":", "«", "»", "„", "“", "”", '"', "(", ")", "–", "-", "‚", "‘"})
 LINE_BREAK = re.compile(r"(?<![,;\-–])[ \t]*\n\s*")
 CLAUSE_COMMAS = frozenset({",", ";", ":", "(", ")", "–"})
@@ -146,7 +148,9 @@ class Attribution:
 @cache
 def tables() -> dict[str, Any]:
     raw: dict[str, Any] = read_json("claims_attribution.json")
-    out: dict[str, Any] = {k: frozenset(v) for k, v in raw.items() if isinstance(v, list)}
+    out: dict[str, Any] = {
+        k: frozenset(v) for k, v in raw.items() if isinstance(v, list) and all(isinstance(x, str) for x in v)
+    }
     out["laut_seq"] = frozenset(tuple(t.lower for t in tokenize(x)) for x in raw["laut"])
     out["berufung_seq"] = frozenset(tuple(t.lower for t in tokenize(x)) for x in raw["berufung"])
     out["nach_suffixes"] = tuple(raw["nach_noun_suffixes"])
@@ -169,9 +173,15 @@ class Verb:
 
 @cache
 def speech_verbs() -> dict[str, list[Verb]]:
-    """Form -> readings; separable verbs also get their joined forms (``mitteilte``)."""
+    """Form -> readings; separable verbs also get their joined forms (``mitteilte``). Verbs of measuring
+    and offering (``registrierte``, ``measured``, ``offered``) are read alike with the strength ``figure``:
+    they source figures only."""
     out: dict[str, list[Verb]] = {}
-    for forms, lemma, particle, strength, lang in read_rows("quotes_verbs.tsv"):
+    figures = [
+        (forms, lemma, "-", "figure", lang)
+        for forms, lemma, lang in read_json("claims_attribution.json")["figure_verbs"]
+    ]
+    for forms, lemma, particle, strength, lang in [*read_rows("quotes_verbs.tsv"), *figures]:
         part = None if particle == "-" else particle
         for form in forms.split(","):
             if part and form.startswith(part):  # "mitgeteilt", "ausgeführt": particle already joined
@@ -301,6 +311,8 @@ class Analysis:
     quoted: list[tuple[int, int]] = field(default_factory=list)
     firsts: list[int] = field(default_factory=list)
     capital_inside: dict[str, bool] = field(default_factory=dict)  # word -> capitalised after a word
+    introduced: dict[str, str] = field(default_factory=dict)  # name or acronym -> "Name (ACRONYM)"
+    org_sources: list[tuple[int, str]] = field(default_factory=list)  # (char offset, organisation) of sources
 
     def tok_at(self, char: int) -> int:
         return bisect.bisect_right(self.starts, char) - 1
@@ -339,7 +351,21 @@ def _analyse(text: str, doc: Doc, lang: str) -> Analysis:
     ents = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
     an = Analysis(text, tokens, starts, sentences, ents, lang=lang)
     an.names = _collect_names(an)
+    an.introduced = _introduced_acronyms(text, ents)
     return an
+
+
+def _introduced_acronyms(text: str, ents: list[tuple[int, int, str]]) -> dict[str, str]:
+    """Organisations named once with their acronym ("Institut der deutschen Wirtschaft (IW)"): the name, the
+    acronym and later references all show as that pair, which names the source for readers of either
+    form and lets the story's sources merge by their words."""
+    out: dict[str, str] = {}
+    for (s1, e1, label1), (s2, e2, label2) in itertools.pairwise(ents):
+        if label1 == label2 == "ORG" and text[e1:s2] == " (" and text[e2 : e2 + 1] == ")":
+            shown = f"{text[s1:e1]} ({text[s2:e2]})"
+            out.setdefault(text[s1:e1], shown)
+            out.setdefault(text[s2:e2], shown)
+    return out
 
 
 def _split_lines(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -624,11 +650,13 @@ def phrase_text(an: Analysis, ph: Phrase) -> list[str]:
     """Source names of a phrase: a named entity, a full name, or the nominative base form (may be several)."""
     t = tables()
     head = ph.nouns[-1]
+    if ph.genitive is not None and _calendar_word(ph.genitive.nouns[-1].lower):
+        ph = replace(ph, genitive=None, last=ph.genitive.first - 2)  # "dem Bericht vom Donnerstag zufolge"
     if ph.genitive is not None and (head.lower in t["carrier_nouns"]):
         return phrase_text(an, ph.genitive)
     ent = _entity_in(an, ph) or _antecedent(an, ph)
     if ent:
-        return [resolve_name(an, ent, head.start)]
+        return [an.introduced.get(ent) or resolve_name(an, ent, head.start)]
     if len(ph.nouns) >= 2 and is_title(ph.nouns[0].text) and not ph.genitive:
         name = " ".join(_noun_text(an, n) for n in ph.nouns[1:])
         return [resolve_name(an, name, head.start)]
@@ -662,6 +690,18 @@ def phrase_text(an: Analysis, ph: Phrase) -> list[str]:
     return out
 
 
+@cache
+def _calendar_words() -> frozenset[str]:
+    """Weekdays, months and units of time: a phrase headed by one is a date or time, no source or subject
+    ("dem Bericht vom Donnerstag", "Dieser Tage zählt das Ministerium ...")."""
+    data = read_json("temporal_de.json")
+    return frozenset([*data["weekdays"], *data["months"], *data["units"]]) | english_calendar_words()
+
+
+def _calendar_word(word: str) -> bool:
+    return word in _calendar_words()
+
+
 def _as_word(an: Analysis, word: str) -> bool:
     """``Südkorea`` stands alone somewhere in the text (``Paris`` holds ``Pari`` only inside a word)."""
     return re.search(rf"(?<!\w){re.escape(word)}(?!\w)", an.text) is not None
@@ -669,28 +709,87 @@ def _as_word(an: Analysis, word: str) -> bool:
 
 def _entity_in(an: Analysis, ph: Phrase) -> str | None:
     s, e = an.tokens[ph.first].start, an.tokens[ph.last if not ph.genitive else ph.genitive.first - 2].end
-    best: str | None = None
+    best: str | None = _name_after_role(an, s, e)
+    if best is not None:
+        return best
+    head = ph.nouns[-1].start
+    limit = an.tokens[ph.genitive.last].end if ph.genitive else len(an.text)
     for es, ee, label in an.ents:
-        if es >= s and ee <= e and label in ("PER", "ORG") and (best is None or ee - es > len(best)):
+        # inside the phrase before its genitive, or a name that holds the phrase's head and goes on past it
+        # (into its genitive: "das Institut der deutschen Wirtschaft"; past it: "das Institut für Geophysik")
+        inside = s <= es and (ee <= e or es <= head < ee <= limit)
+        if inside and label in ("PER", "ORG") and (best is None or ee - es > len(best)):
             best = an.text[es:ee]
     return best
 
 
+def _name_after_role(an: Analysis, s: int, e: int) -> str | None:
+    """``Civil Protection chief Fabrizio Cerulli``, ``Siemens-Chef Joe Kaeser``: a person named right after a
+    role noun is who the phrase names; an organisation before the role only says whose role it is."""
+    for es, ee, label in an.ents:
+        if label == "PER" and s < es and ee <= e and is_title(an.tokens[an.tok_at(es) - 1].text):
+            return an.text[es:ee]
+    return None
+
+
 def _antecedent(an: Analysis, ph: Phrase) -> str | None:
     """ "nach Angaben des Instituts" after "das Nationale Institut für Geophysik (INGV)", "des Ministeriums"
-    after "das Außenministerium in Wien": a bare definite noun is the last organisation whose name holds it
-    (hand-written: the shallow analysis has no coreference; compounds count by their last part)."""
-    if ph.det not in tables()["definite_determiners"] or ph.adjs or ph.genitive or len(ph.nouns) != 1:
+    after "das Außenministerium in Wien": a bare definite noun is the last organisation whose name holds it.
+    A generic one ("teilte das Unternehmen mit", "the agency said") is the last organisation that was named
+    as a source before, leaving out news agencies and, in German, names of another kind of body
+    ("…gewerkschaft (EZG)"; English names mix kind words freely: "the agency" may be a "Department").
+    Hand-written: the shallow analysis has no coreference; compounds count by their last part."""
+    t = tables()
+    if ph.det not in t["definite_determiners"] or ph.genitive or len(ph.nouns) != 1:
         return None
     noun = _noun_base(ph.nouns[0].text, ph.det).lower()
     best: str | None = None
     for es, ee, label in an.ents:
         if es >= ph.nouns[0].start:
             break
-        words = an.text[es:ee].lower().split()
-        if label == "ORG" and any(w == noun or (len(noun) >= 6 and w.endswith(noun)) for w in words):
-            best = an.text[es:ee]
-    return best
+        if label == "ORG" and _holds(an.text[es:ee], noun):
+            best = an.introduced.get(an.text[es:ee], an.text[es:ee])
+    group = _generic_groups().get(noun)
+    if best or group is None or ph.adjs or _has_attribute(an, ph.last + 1):
+        return best
+    for at, name in reversed(an.org_sources):
+        if at >= ph.nouns[0].start:
+            continue
+        other_kind = an.lang != "en" and any(_holds(name, kind) for kind in _kind_words() - group)
+        if name not in _agencies() and not other_kind:
+            return name
+    return None
+
+
+@cache
+def _generic_groups() -> dict[str, frozenset[str]]:
+    """Each generic organisation noun -> the nouns of its kind of body."""
+    return {
+        noun: frozenset(group)
+        for group in read_json("claims_attribution.json")["generic_org_groups"]
+        for noun in group
+    }
+
+
+@cache
+def _kind_words() -> frozenset[str]:
+    """Words that name a kind of body inside a German name: the generic nouns and the name rules' heads."""
+    return frozenset(_generic_groups()) | frozenset(org_heads("de")) | frozenset(institution_heads())
+
+
+def _has_attribute(an: Analysis, k: int) -> bool:
+    """ "der Organisation für das Verbot chemischer Waffen": what follows names the noun; it is no generic
+    reference."""
+    return k < len(an.tokens) and an.tokens[k].lower in ("für", "for", "of", "von", "zur", "zum")
+
+
+def _holds(name: str, noun: str) -> bool:
+    return any(w == noun or (len(noun) >= 6 and w.endswith(noun)) for w in name.lower().split())
+
+
+@cache
+def _agencies() -> frozenset[str]:
+    return frozenset(agency_names())
 
 
 def is_source_less(ph: Phrase) -> bool:
@@ -820,10 +919,12 @@ def _postposition(an: Analysis, i: int, first: int) -> Attribution | None:
     """``dem Bericht zufolge``; a source-less phrase (``ersten Schätzungen zufolge``) names no source."""
     toks = an.tokens
     ph = phrase_before(an, i, first)
+    if ph is not None and _calendar_word(ph.nouns[-1].lower) and toks[ph.first - 1].lower in ("vom", "von"):
+        ph = phrase_before(an, ph.first - 1, first)  # "dem Bericht vom Donnerstag zufolge": the report
     if ph is None:
         return None
     generic = is_source_less(ph)
-    return Attribution(
+    att = Attribution(
         "prep",
         toks[i].text,
         toks[ph.first].start,
@@ -832,6 +933,9 @@ def _postposition(an: Analysis, i: int, first: int) -> Attribution | None:
         (toks[ph.first].start, toks[ph.last].end),
         "weak" if generic else "strong",
     )
+    if not generic:  # "Medienberichten zufolge, die sich auf Behördenkreise berufen"
+        _relative_chain(an, att, i + 1, an.sentences[an.sentence_of(i)][1])
+    return att
 
 
 def all_attributions(an: Analysis) -> list[list[Attribution]]:
@@ -842,9 +946,13 @@ def all_attributions(an: Analysis) -> list[list[Attribution]]:
         spans = quoted_spans(an.text)
         starts = [s for s, _ in spans]
         out = []
+        organisations = {an.text[s:e] for s, e, label in an.ents if label == "ORG"} | set(
+            an.introduced.values()
+        )
         for si in range(len(an.sentences)):
             atts = sentence_attributions(an, si, memory)
             memory.note([a for a in atts if not _inside(a.cue_start, spans, starts)])
+            an.org_sources += [(a.cue_start, s) for a in atts for s in a.sources if s in organisations]
             out.append(atts)
         an.attributions = out
         an.quoted = spans
@@ -983,6 +1091,10 @@ def _nach(an: Analysis, i: int, end: int, last_person: str | None) -> Attributio
         sources = phrase_text(an, Phrase(j - 1, j - 1, None, [], [possessor]))
     elif toks[ph.first].lower in tables()["his"]:
         sources = [last_person] if last_person else []
+    elif any(a.lower.startswith("eigen") for a in ph.adjs):
+        # "in den nach eigenen Angaben größten Windpark" qualifies a word, not the sentence's figures
+        attributive = i > 0 and toks[i - 1].lower in tables()["determiners"] | tables()["oblique_determiners"]
+        sources = [] if attributive else _own_account(an, i, ph.last + 1, end)
     elif is_source_less(ph):
         sources = []
     else:
@@ -996,6 +1108,19 @@ def _nach(an: Analysis, i: int, end: int, last_person: str | None) -> Attributio
     )
     _relative_chain(an, att, last + 1, end)
     return att
+
+
+def _own_account(an: Analysis, i: int, k: int, end: int) -> list[str]:
+    """``Die EZG vertritt nach eigenen Angaben 38.000 Mitglieder``, ``Nach eigenen Angaben hat die Polizei
+    ...``: the subject vouches for its own figures."""
+    a = _clause_start(an, i, an.sentences[an.sentence_of(i)][0])  # after a dateline's dash or a colon
+    for start, stop in ((a, i), (k, end)):
+        subject = first_subject(an, start, stop)
+        while subject is not None and _calendar_word(subject.nouns[-1].lower):  # not "Dieser Tage"
+            subject = first_subject(an, subject.last + 1, stop)
+        if subject is not None:
+            return phrase_text(an, subject)
+    return []
 
 
 def _relative_chain(an: Analysis, att: Attribution, k: int, end: int) -> None:
@@ -1061,7 +1186,14 @@ def _speech(an: Analysis, i: int, first: int, end: int, ctx: SpeakerMemory) -> A
     ):
         return None  # "Tausende Freiwillige meldeten sich": they came forward, they reported nothing
     if an.lang == "en":
-        subject = _english_subject(an, i, a, b, first)
+        subject = _english_agent(an, i, b) or _english_subject(an, i, a, b, first)
+        if (
+            verb.strength == "figure"
+            and subject is not None
+            and subject.first < i
+            and _english_passive(an, i)
+        ):
+            return None  # "350 aftershocks had been recorded": the subject is what was counted
     elif verb.lemma in t["pp_source_verbs"]:
         subject = _heisst_es_source(an, i, b)
         if verb.lemma in t["document_source_verbs"] and not (
@@ -1079,7 +1211,7 @@ def _speech(an: Analysis, i: int, first: int, end: int, ctx: SpeakerMemory) -> A
         apposition = subject is not None
     sources: list[str] = []
     span: tuple[int, int] | None = None
-    relative = _relative_subject(an, a, i, first)
+    relative = _relative_subject(an, a, i, b, first)
     if (
         relative is not None
     ):  # "Ägypten, das vorschlug, ...": the pronoun is the mention, its antecedent the source
@@ -1097,6 +1229,8 @@ def _speech(an: Analysis, i: int, first: int, end: int, ctx: SpeakerMemory) -> A
             and not subject.adjs
             and head in t["pronouns_person"] | t["pronouns_other"]
         ):
+            if verb.strength == "figure" and head in t["pronouns_other"] - t["pronouns_person"]:
+                return None  # "Wir zählten 12 Tote": whoever "we" are, the speaker around them vouches
             person = ctx.last_person if head in t["pronouns_person"] else None
             sources = [person] if person else [subject.nouns[-1].text]
         else:
@@ -1110,8 +1244,10 @@ def _speech(an: Analysis, i: int, first: int, end: int, ctx: SpeakerMemory) -> A
     passive = any(toks[k].lower in t["passive_auxiliaries"] for k in range(a, b)) and not (
         subject is not None and subject.first > 0 and toks[subject.first - 1].lower in ("von", "vom")
     )
+    if passive and verb.strength == "figure":
+        return None  # "wurden 200 Nachbeben registriert": the subject is what was counted
     return Attribution(
-        "speech",
+        "figure" if verb.strength == "figure" else "speech",
         cue,
         toks[i].start,
         toks[i].end,
@@ -1136,11 +1272,14 @@ def _named_apposition(an: Analysis, ph: Phrase, limit: int) -> list[str]:
     return [resolve_name(an, name, start)] if name else []
 
 
-def _relative_subject(an: Analysis, a: int, i: int, first: int) -> Phrase | None:
+def _relative_subject(an: Analysis, a: int, i: int, b: int, first: int) -> Phrase | None:
     """The antecedent when the cue's clause is a relative clause whose pronoun is its subject
-    (``Ägypten, das vorschlug, ...``, ``ein Sprecher, der sagte, ...``)."""
+    (``Ägypten, das vorschlug, ...``, ``ein Sprecher, der sagte, ...``). A German relative clause ends in
+    its verb: ``, die Nationalbahn bietet 4,8 Prozent`` is a main clause with an article."""
     toks, t = an.tokens, tables()
     if not (first < a < i and toks[a - 1].text == "," and toks[a].lower in t["relative_pronouns"]):
+        return None
+    if an.lang != "en" and any(toks[k].lower not in SEPARABLE for k in range(i + 1, b)):
         return None
     if any(toks[k].lower in t["relative_pronouns"] | t["determiners"] for k in range(a + 1, i)):
         return None  # "der den Minister ... bat": the pronoun may be an object; keep it simple
@@ -1228,9 +1367,14 @@ def _subject(an: Analysis, i: int, a: int, b: int, first: int, lemma: str) -> Ph
     if not pronoun:
         for start in (a, first) if a > first and toks[a - 1].text == "," else (a,):
             ph = np_or_pronoun(an, start, fin) if start < fin else None
+            if ph is not None and _calendar_word(ph.nouns[-1].lower):
+                continue  # "Dieser Tage zählt das Ministerium"
+            last = mention_end(an, ph.first, ph.last, fin) if ph is not None else 0
+            while last + 1 < fin and toks[last + 1].lower in t["emphatic_after_subject"]:
+                last += 1  # "Die EZG selbst beziffert ..."
             if (
                 ph is not None
-                and mention_end(an, ph.first, ph.last, fin) >= fin - 1 - (start < a)
+                and last >= fin - 1 - (start < a)
                 and toks[start].lower not in t["prepositions"]
             ):
                 return ph  # "Lee sagte", "Lee, Chef der X, sagte", "Südkorea hat ... bezeichnet"
@@ -1238,7 +1382,10 @@ def _subject(an: Analysis, i: int, a: int, b: int, first: int, lemma: str) -> Ph
         ph = np_or_pronoun(an, mittel, b if fin == i else i)
         if ph is not None:
             return ph
-    return first_subject(an, a, i)
+    own = first_subject(an, a, i)
+    if own is None and fin == i and a > first and b == i + 1:
+        return _main_clause_subject(an, first, a)
+    return own
 
 
 def _english_subject(an: Analysis, i: int, a: int, b: int, first: int) -> Phrase | None:
@@ -1253,12 +1400,43 @@ def _english_subject(an: Analysis, i: int, a: int, b: int, first: int) -> Phrase
     if a + 1 < i and toks[a].lower in t["subordinators"]:
         return np_or_pronoun(an, a + 1, i)
     fin = next((k for k in range(a, i) if toks[k].lower in t["finite_auxiliaries"]), i)
-    if a < fin:
-        return np_or_pronoun(an, a, fin)
+    before = np_or_pronoun(an, a, fin) if a < fin else None
+    if before is not None:
+        return before
     after = np_or_pronoun(an, i + 1, b) if i + 1 < b else None
     if after is not None and mention_end(an, after.first, after.last, b) >= b - 1:
         return after
     return first_subject(an, first, a - 1) if a - 1 > first else None
+
+
+def _main_clause_subject(an: Analysis, first: int, a: int) -> Phrase | None:
+    """``Das INGV hatte die Stärke, die ..., mit 6,1 angegeben``: a participle closing a clause of its own
+    after an inserted clause belongs to the main clause, whose subject stands before its auxiliary."""
+    ph = np_or_pronoun(an, first, a)
+    if ph is None:
+        return None
+    nxt = mention_end(an, ph.first, ph.last, a) + 1
+    return ph if nxt < a and an.tokens[nxt].lower in tables()["finite_auxiliaries"] else None
+
+
+def _english_agent(an: Analysis, i: int, b: int) -> Phrase | None:
+    """The ``by`` agent of an English participle cue (``measured at magnitude 6.1 by the INGV``, ``was
+    estimated by the IMF``)."""
+    toks = an.tokens
+    if not toks[i].lower.endswith("ed"):
+        return None
+    k = next((k for k in range(i + 1, b) if toks[k].lower == "by"), None)
+    return phrase_after(an, k + 1, b) if k is not None else None
+
+
+def _english_passive(an: Analysis, i: int) -> bool:
+    """``was measured``, ``had been recorded``, and a participle opening a clause (``The quake, measured
+    at ...``)."""
+    prev = an.tokens[i - 1] if i else None
+    participle = an.tokens[i].lower.endswith("ed")  # "is demanding" is no passive
+    return participle and (
+        prev is None or prev.text == "," or prev.lower in tables()["en_passive_auxiliaries"]
+    )
 
 
 def frame_opener(an: Analysis, a: int, i: int) -> int | None:

@@ -25,10 +25,14 @@ from quellenlage.extract.attribution import (
     Attribution,
     all_attributions,
     analyse,
+    frame_opener,
     is_adj,
     is_cap,
     konjunktiv,
+    mention_end,
+    np_or_pronoun,
     phrase_after,
+    phrase_text,
 )
 from quellenlage.extract.attribution import (
     tables as attribution_tables,
@@ -193,7 +197,7 @@ def _sources_for(
     none; ``cuts`` from ``_contrast_cuts``), then the prepositional cue nearest the figure."""
     sources: list[str] = []
     cues: list[str] = []
-    speech = [a for a in atts if a.kind == "speech" and a.sources]
+    speech = [a for a in atts if a.kind in ("speech", "figure") and a.sources]
     part_of = {id(a): bisect_right(cuts, a.cue_start) for a in speech}
     # "Lee führte aus, ... habe Pjöngjang 4000 Soldaten zugesagt": a pledge inside what a speaker reports is
     # part of the report, not a second source
@@ -207,7 +211,11 @@ def _sources_for(
         )
     ]
     part = bisect_right(cuts, num.start)
-    for att in [a for a in speech if part_of[id(a)] == part] or speech:
+    # a cue governs its own part of the sentence, else one before it, else one after it unless that stands
+    # in a contrasting clause (", while operators reported ...")
+    own = [a for a in speech if part_of[id(a)] == part]
+    earlier = [a for a in speech if part_of[id(a)] < part]
+    for att in own or earlier or [a for a in speech if not _contrasts(an, a)]:
         sources += att.sources
         cues.append(att.cue)
     preps = [a for a in atts if a.kind == "prep" and a.sources]
@@ -220,6 +228,73 @@ def _sources_for(
         cues.append(chosen.cue)
     unique = list(dict.fromkeys(s for s in sources if s))
     return unique, " + ".join(cues) if cues else None
+
+
+def _contrasts(an: Analysis, att: Attribution) -> bool:
+    return an.tokens[an.tok_at(att.clause_start)].lower in attribution_tables()["clause_contrasts"]
+
+
+def _clause_cuts(an: Analysis, own: list[Attribution], first: int) -> list[int]:
+    """ "Die EZG sprach von 12.000 Streikenden, die Nationalbahn nannte 7.500": a clause after a comma with
+    a cue and a subject of its own has its own source; not reported speech (Konjunktiv I: "Lee führte aus, ...
+    habe Pjöngjang 4000 Soldaten zugesagt"), nor a cue closing the sentence (", sagte X")."""
+    cues = [a for a in own if a.kind in ("speech", "figure")]
+    mains = [b for b in cues if frame_opener(an, an.tok_at(b.clause_start), an.tok_at(b.cue_start)) is None]
+    out = []
+    for a in cues:
+        # a clause is cut from a main clause's cue before it: not from "Wie PwC schrieb, ...", nor after
+        # the cue of the whole sentence ("..., the agency said, as ..."); a passive names no subject
+        if a.verb_first or a.passive or not any(b.cue_start < a.clause_start for b in mains):
+            continue
+        k, verb = an.tok_at(a.clause_start), an.tok_at(a.cue_start)
+        if first < k and an.tokens[k - 1].text == "," and not konjunktiv(an, k, verb + 1, mood_one_only=True):
+            out.append(a.clause_start)
+    return out
+
+
+def _gapped(an: Analysis, own: list[Attribution], here: list[NumberMatch], end: int) -> list[Attribution]:
+    """ "Die Polizei sprach von 5000 Teilnehmern, die Veranstalter von 20.000": a clause after a comma that
+    repeats a cue's frame without its verb (a noun phrase, then a preposition or the figure) has that
+    phrase as its own source (hand-written: gapping needs a parser we do not run)."""
+    toks, t = an.tokens, attribution_tables()
+    cues = [a for a in own if a.kind in ("speech", "figure")]
+    if not cues:
+        return []
+    out: list[Attribution] = []
+    for num in here:
+        k = num.first - 1
+        while k > 0 and toks[k].text not in ",;" and toks[k].start > cues[0].cue_end:
+            k -= 1
+        if toks[k].text != "," or toks[k].start < cues[0].cue_end or k + 1 >= num.first:
+            continue
+        ph = np_or_pronoun(an, k + 1, num.first)
+        if (
+            ph is None
+            or ph.nouns[-1].lower in t["partitive_nouns"]
+            or ph.nouns[-1].lower in t["pronouns_other"]
+        ):
+            continue
+        if len(ph.nouns) == 1 and ph.nouns[-1].lower in t["pronouns_person"]:
+            continue
+        nxt = mention_end(an, ph.first, ph.last, num.first) + 1
+        framed = nxt == num.first or (nxt + 1 == num.first and toks[nxt].lower in t["prepositions"])
+        if framed and _ends_gap(toks, num.last + 1, end):
+            cue = cues[-1]
+            span = (toks[ph.first].start, toks[ph.last].end)
+            out.append(
+                Attribution(cue.kind, cue.cue, span[0], span[1], phrase_text(an, ph), span, cue.strength)
+            )
+    return out
+
+
+def _ends_gap(toks: list[Token], k: int, end: int) -> bool:
+    """Only the counted nouns follow the figure up to the clause's end: a verb would make it a clause of
+    its own ("Bargeldgeschäfte auf 5.000 Euro zu begrenzen")."""
+    while k < end and toks[k].text not in ",;.":
+        if not is_cap(toks[k]):
+            return False
+        k += 1
+    return True
 
 
 def _carries(an: Analysis, first: int, end: int) -> bool:
@@ -240,15 +315,24 @@ def find_claims(article_id: str, text: str, doc: Doc) -> list[Claim]:
     claims: list[Claim] = []
     n = 0
     for si, (first, end) in enumerate(an.sentences):
-        # "Das Parlament beschloss 123 Gesetze": who decides or takes a stance does not report the figure
-        atts = [a for a in all_atts[si] if a.strength != "act"]
+        # "Das Parlament beschloss 123 Gesetze": who decides or takes a stance does not report the figure,
+        # unless it is their negotiating position ("Die Bahn bot 4,8 Prozent an")
+        atts = [
+            a
+            for a in all_atts[si]
+            if a.strength != "act" or a.lemma in attribution_tables()["position_verbs"]
+        ]
         here: list[NumberMatch] = []
         while n < len(numbers) and numbers[n].first < end:
             if numbers[n].first >= first:
                 here.append(numbers[n])
             n += 1
         own = [a for a in atts if a.sources]
-        cuts = _contrast_cuts(an, first, end) if own else []
+        gaps = _gapped(an, own, here, end) if own and here else []
+        atts += gaps
+        cuts = sorted(
+            [*_contrast_cuts(an, first, end), *(g.cue_start for g in gaps), *_clause_cuts(an, own, first)]
+        )
         carried = not own and _carries(an, first, end)
         last_counted: _Counted | None = None
         for k, num in enumerate(here):

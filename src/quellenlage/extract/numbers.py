@@ -32,8 +32,10 @@ TOKEN_RE = re.compile(
 _MASKS = (
     r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b"
     r"|\b\d{1,2}[:.]\d{2}\s*(?:Uhr|h)\b|\b\d{1,3}:\d{1,3}\b"
+    r"|\b\d{1,2}(?:[:.]\d{2})?\s?[ap]\.m\.(?!\w)"
     r"|(?:\+\d{1,3}[\s/-]?)?\(?\b0\d{2,5}\)?[\s/-]+\d{3,}(?:[\s-]\d+)*"
 )
+_BRACKET_AFTER_UNIT = re.compile(r"\s*([^\W\d]+)?\s*\(\s*")  # " euros (" between an amount and its conversion
 _GERMAN_DATE = r"\b\d{1,2}\.\s?\d{1,2}\.(?:\s?\d{2,4}\b)?"
 # every alternative starts with one of these: fail fast elsewhere
 MASK_RE = re.compile(rf"(?=[\d+(])(?:{_GERMAN_DATE}|{_MASKS})")
@@ -299,11 +301,19 @@ class _Scanner:
             return True
         if nxt and nxt.text in "-–" and nxt.start == tokens[i + used - 1].end:
             compound = _next(tokens, i + used + 1)
+            if compound and compound.lower in ("bis", "und", "oder", "to", "and", "or"):
+                compound = self.partner_head(i + used + 2)  # "18- bis 29-Jährige": the partner's head
             if compound and compound.lower in t["excluded_compound_after"]:
                 return True
         if nxt and nxt.kind == "word" and nxt.lower.startswith(("jährig", "year-old")):
             return True
         return self.is_label(i, used, n_scale)
+
+    def partner_head(self, j: int) -> Token | None:
+        """The word after the hyphen of the figure at ``j`` ("29-Jährigen"): the head a truncated compound
+        before it shares."""
+        fig, dash, head = (_next(self.tokens, k) for k in (j, j + 1, j + 2))
+        return head if fig and fig.kind == "num" and dash and dash.text in "-–" else None
 
     def unit_word(self, tok: Token | None) -> bool:
         """A percent or currency word: what follows a figure as its unit ("16 Euro", "40 Prozent")."""
@@ -502,10 +512,26 @@ def find_numbers(text: str, lang: str = "de", tokens: list[Token] | None = None)
         if not scanner.candidate(tok):
             continue
         match = scanner.match_at(i)
-        if match is not None and (not out or match.start >= out[-1].end):
+        if (
+            match is not None
+            and (not out or match.start >= out[-1].end)
+            and not _conversion(text, out, match)
+        ):
             out.append(match)
             resume = match.last + 1
     return out
+
+
+def _conversion(text: str, before: list[NumberMatch], match: NumberMatch) -> bool:
+    """ "100 million euros ($116 million)": an amount in brackets right after one in another currency is the
+    editor's conversion of it, no figure of its own."""
+    if not before or not match.unit or text[match.end : match.end + 1] != ")":
+        return False
+    between = _BRACKET_AFTER_UNIT.fullmatch(text, before[-1].end, match.start)
+    if between is None:
+        return False
+    unit = before[-1].unit or _tables()["currencies"].get((between.group(1) or "").lower())
+    return unit is not None and unit != match.unit
 
 
 @cache

@@ -54,6 +54,7 @@ from quellenlage.extract.attribution import (
 from quellenlage.extract.attribution import tables as attribution_tables
 from quellenlage.extract.numbers import find_numbers
 from quellenlage.extract.speakers import (
+    QUOTE_MARKS,
     SENTENCE_MODEL_FILE,
     Context,
     LinearModel,
@@ -74,6 +75,7 @@ from quellenlage.rules import read_json
 
 SPEECH_COMPLEMENTS = frozenset({"dass", "daß", "ob", "that", "whether"})
 WEB_ADDRESS = re.compile(r"(?:www\.)?[a-z][\w-]*(?:\.[\w-]+)*\.[a-z]{2,4}", re.IGNORECASE)
+QUOTE_EDGES = "".join(sorted(QUOTE_MARKS)) + " \n"  # what lies between a quote's text and its clause
 ZU_PARTICLES = SEPARABLE | {"her", "hin", "dar", "weg", "zurück"}  # "herzustellen", "darzulegen"
 
 
@@ -568,22 +570,23 @@ def _mention(an: Analysis, att: Attribution) -> str | None:
 def _continued(
     article_id: str, an: Analysis, sentence_atts: list[list[Attribution]], found: list[QuoteMatch]
 ) -> list[QuoteMatch]:
-    """Sentences that carry on the previous sentence's account: ``Demnach ...``, Konjunktiv I, ``soll``."""
+    """Sentences that carry on the previous sentence's account: ``Demnach ...``, Konjunktiv I, ``soll``; and
+    speech acts, also around a partial quote (``X griff den Iran als „führenden Förderer“ an.``)."""
     toks, t = an.tokens, attribution_tables()
-    quoted = {  # every sentence a found quote touches, to the quote
-        k: m
-        for m in found
-        for k in range(_sentence_index(an, m.quote.start), _sentence_index(an, m.quote.end - 1) + 1)
-    }
+    touching: dict[int, list[QuoteMatch]] = {}  # every sentence a found quote touches, to the quotes
+    for m in found:
+        for k in range(_sentence_index(an, m.quote.start), _sentence_index(an, m.quote.end - 1) + 1):
+            touching.setdefault(k, []).append(m)
     out: list[QuoteMatch] = []
     last: QuoteMatch | None = None
     last_si = -2
     for si, atts in enumerate(sentence_atts):
         first, end = an.sentences[si]
-        if si in quoted:
-            last, last_si = quoted[si], _sentence_index(an, quoted[si].quote.end - 1)
-            continue
         speaking = [a for a in atts if a.kind == "speech" and a.sources]
+        if si in touching and not (speaking and _only_partial(an, touching[si], first, end)):
+            last = touching[si][-1]
+            last_si = _sentence_index(an, last.quote.end - 1)
+            continue
         if speaking:  # "X berichtet von ...", "X warnte vor ...": an account the next sentences may continue
             att = speaking[-1]
             s, e = toks[first].start, toks[end - 1].end
@@ -618,6 +621,24 @@ def _continued(
             out.append(QuoteMatch(quote, last.speaker_span, "FreeIndirect"))
         last, last_si = out[-1], si
     return out
+
+
+def _only_partial(an: Analysis, matches: list[QuoteMatch], first: int, end: int) -> bool:
+    """The sentence's quotes are partial direct quotes inside it (``bezeichnete ihn als „Verräter“``): the
+    corpus marks the speech act around them as a quote of its own, the partial quotes nested in it."""
+    span = (an.tokens[first].start, an.tokens[end - 1].end)
+    return all(
+        m.form == "Direct" and span[0] < m.quote.start and m.quote.end < span[1] and _embedded(an, m.quote)
+        for m in matches
+    )
+
+
+def _embedded(an: Analysis, q: Quote) -> bool:
+    """A quote inside a clause, not speech of its own: no colon before it, no comma or sentence end after it
+    (``sagte: „…“``, ``„…“, sagte X.`` and ``„Das ist alles.“`` are whole quotes)."""
+    before = an.text[max(0, q.start - 8) : q.start].rstrip(QUOTE_EDGES)
+    after = an.text[q.end : q.end + 8].lstrip(QUOTE_EDGES)
+    return not before.endswith(":") and not after.startswith(",") and q.text.rstrip()[-1:] not in ".!?,"
 
 
 def _reported_span(
