@@ -143,8 +143,9 @@ def test_a_lower_case_month_word_is_a_verb() -> None:
     assert [m.value for m in find_numbers("Officials said 12 may have died.", "en")] == [12]
 
 
-def test_percent_and_money_keep_unit() -> None:
-    assert [m.unit for m in find_numbers("14 Prozent und 4,6 Milliarden Euro")] == ["Prozent", "Euro"]
+def test_percent_money_and_fractions_keep_unit() -> None:
+    text = "14 Prozent, 4,6 Milliarden Euro und zwei Drittel der Befragten"
+    assert [m.unit for m in find_numbers(text)] == ["Prozent", "Euro", "Drittel"]
 
 
 def test_number_words_via_text2num() -> None:

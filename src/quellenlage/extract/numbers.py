@@ -441,6 +441,8 @@ class _Scanner:
             approx = None
             value_out: float | None = None
         unit, n_before, n_after = self.unit(i, last + 1)
+        if unit is None and factor < 1:  # "zwei Drittel": a share, as "Prozent" is
+            unit = tokens[i + used - 1].text
         last += n_after
         if not rng:
             value_out = value
@@ -530,7 +532,9 @@ def _conversion(text: str, before: list[NumberMatch], match: NumberMatch) -> boo
     between = _BRACKET_AFTER_UNIT.fullmatch(text, before[-1].end, match.start)
     if between is None:
         return False
-    unit = before[-1].unit or _tables()["currencies"].get((between.group(1) or "").lower())
+    word = (between.group(1) or "").lower()
+    currencies = _tables()["currencies"]
+    unit = before[-1].unit or currencies.get(word) or currencies.get(word.removesuffix("s"))  # "euros"
     return unit is not None and unit != match.unit
 
 

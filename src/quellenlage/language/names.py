@@ -329,6 +329,8 @@ def _bracketed_acronyms(doc: Doc, words: _Words, ents: list[Span]) -> list[Span]
         start = _name_start(words, i)
         if start is None or not _spells(texts[i + 1], " ".join(texts[start:i])):
             continue
+        initial = texts[i + 1][:1].lower()  # the name begins at a word with the acronym's first letter
+        start = next((k for k in range(start, i) if texts[k][:1].lower() == initial), start)
         if start == i - 1 and _institution_label(texts[start]) is None and not role_at(doc, start, heads):
             continue  # one word must name a body ("Bundeskriminalamt (BKA)"), not a unit ("Megawatt (MW)")
         if any(e.label_ == "PER" and e.start < i and start < e.end for e in ents):
