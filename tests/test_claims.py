@@ -268,6 +268,7 @@ def test_a_source_refers_back(text: str, source: str) -> None:
         ("Seit Sonntag wurden 200 Nachbeben registriert.", [[]]),
         ("Vom INGV wurden 200 Nachbeben registriert.", [["INGV"]]),
         ("Wir zählten 12 Tote.", [[]]),
+        ("Somit wurden in dem Land, das ein Transitland ist, 144.100 Schutzsuchende gezählt.", [[]]),
         # gapping: a clause that repeats the cue's frame without its verb has its own source
         (
             "Die Polizei sprach von 5000 Teilnehmern, die Veranstalter von 20.000.",

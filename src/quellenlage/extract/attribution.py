@@ -747,7 +747,8 @@ def _antecedent(an: Analysis, ph: Phrase) -> str | None:
     for es, ee, label in an.ents:
         if es >= ph.nouns[0].start:
             break
-        if label == "ORG" and _holds(an.text[es:ee], noun):
+        kind = an.tokens[an.tok_at(es) - 1].text if an.tok_at(es) > 0 else ""  # "der Hilfsorganisation X"
+        if label == "ORG" and _holds(f"{kind} {an.text[es:ee]}", noun):
             best = an.introduced.get(an.text[es:ee], an.text[es:ee])
     group = _generic_groups().get(noun)
     if best or group is None or ph.adjs or _has_attribute(an, ph.last + 1):
@@ -1244,8 +1245,13 @@ def _speech(an: Analysis, i: int, first: int, end: int, ctx: SpeakerMemory) -> A
     passive = any(toks[k].lower in t["passive_auxiliaries"] for k in range(a, b)) and not (
         subject is not None and subject.first > 0 and toks[subject.first - 1].lower in ("von", "vom")
     )
-    if passive and verb.strength == "figure":
-        return None  # "wurden 200 Nachbeben registriert": the subject is what was counted
+    if verb.strength == "figure" and (
+        passive
+        or (an.lang != "en" and any(toks[k].lower in t["passive_auxiliaries"] for k in range(first, a)))
+    ):
+        return (
+            None  # "wurden (in dem Land, das …,) 200 Nachbeben registriert": the subject is what was counted
+        )
     return Attribution(
         "figure" if verb.strength == "figure" else "speech",
         cue,

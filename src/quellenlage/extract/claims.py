@@ -212,10 +212,11 @@ def _sources_for(
     ]
     part = bisect_right(cuts, num.start)
     # a cue governs its own part of the sentence, else one before it, else one after it unless that stands
-    # in a contrasting clause (", while operators reported ...")
+    # in a contrasting clause (", while operators reported ...") or a clause cut off as its own
     own = [a for a in speech if part_of[id(a)] == part]
     earlier = [a for a in speech if part_of[id(a)] < part]
-    for att in own or earlier or [a for a in speech if not _contrasts(an, a)]:
+    later = [a for a in speech if not _contrasts(an, a) and a.clause_start not in cuts]  # not a cut clause
+    for att in own or earlier or later:
         sources += att.sources
         cues.append(att.cue)
     preps = [a for a in atts if a.kind == "prep" and a.sources]
