@@ -470,13 +470,23 @@ def test_speech_acts_around_partial_quotes(text: str, expected: list[tuple[str, 
 
 @pytest.mark.skipif(not ner_model_available(), reason="needs the shipped NER model")
 @pytest.mark.parametrize(
-    ("text", "speaker"),
+    ("language", "text", "speaker"),
     [
         # a role noun before a name gives the person, not the organisation whose role it is
-        ("„Wir geben niemanden auf“, sagte der Volkswagen Sprecher Jan Li.", "Jan Li"),
-        ("„Wir geben niemanden auf“, sagte der Siemens Präsident Jan Li.", "Jan Li"),
-        ("„Wir geben niemanden auf“, sagte Bundesinnenministerin Nancy Faeser.", "Nancy Faeser"),
+        ("de", "„Wir geben niemanden auf“, sagte der Volkswagen Sprecher Jan Li.", "Jan Li"),
+        ("de", "„Wir geben niemanden auf“, sagte der Siemens Präsident Jan Li.", "Jan Li"),
+        ("de", "„Wir geben niemanden auf“, sagte Bundesinnenministerin Nancy Faeser.", "Nancy Faeser"),
+        (
+            "en",
+            "Civil Protection chief Fabrizio Cerulli told reporters that the search would go on.",
+            "Fabrizio Cerulli",
+        ),
+        ("en", "“We will not give up,” Civil Protection chief Fabrizio Cerulli said.", "Fabrizio Cerulli"),
+        ("en", "“We will not give up,” said Civil Protection chief Fabrizio Cerulli.", "Fabrizio Cerulli"),
+        ("en", "Mayor Anna Rossi said the school would stay closed.", "Anna Rossi"),
+        # no role noun before the name: the organisation speaks
+        ("en", "“We will not give up,” the Civil Protection said.", "Civil Protection"),
     ],
 )
-def test_role_before_name_with_entities(text: str, speaker: str) -> None:
-    assert [q.speaker for q in find_quotes("a", text, get_nlp("de")(text))] == [speaker]
+def test_role_before_name(language: str, text: str, speaker: str) -> None:
+    assert [q.speaker for q in find_quotes("a", text, get_nlp(language)(text))] == [speaker]
