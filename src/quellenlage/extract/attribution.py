@@ -747,8 +747,11 @@ def _antecedent(an: Analysis, ph: Phrase) -> str | None:
     for es, ee, label in an.ents:
         if es >= ph.nouns[0].start:
             break
-        kind = an.tokens[an.tok_at(es) - 1].text if an.tok_at(es) > 0 else ""  # "der Hilfsorganisation X"
-        if label == "ORG" and _holds(f"{kind} {an.text[es:ee]}", noun):
+        if label != "ORG":
+            continue
+        k = an.tok_at(es)
+        kind = an.tokens[k - 1].text if k > 0 else ""  # "der Hilfsorganisation X"
+        if _holds(f"{kind} {an.text[es:ee]}", noun):
             best = an.introduced.get(an.text[es:ee], an.text[es:ee])
     group = _generic_groups().get(noun)
     if best or group is None or ph.adjs or _has_attribute(an, ph.last + 1):
@@ -1241,19 +1244,16 @@ def _speech(an: Analysis, i: int, first: int, end: int, ctx: SpeakerMemory) -> A
     closes = a == i or (an.lang == "en" and b >= end - 1)
     verb_first = closes and a > first and toks[a - 1].text in ",:" and not apposition and not verb_final
     cue = toks[i].text if verb.particle is None else f"{toks[i].text} {verb.particle}"
-    # a passive cue names no speaker unless its agent is the subject found ("wurde von X kritisiert")
-    passive = any(toks[k].lower in t["passive_auxiliaries"] for k in range(a, b)) and not (
-        subject is not None and subject.first > 0 and toks[subject.first - 1].lower in ("von", "vom")
-    )
-    if verb.strength == "figure" and (
-        passive
-        or (an.lang != "en" and any(toks[k].lower in t["passive_auxiliaries"] for k in range(first, a)))
-    ):
-        return (
-            None  # "wurden (in dem Land, das …,) 200 Nachbeben registriert": the subject is what was counted
-        )
+    # a passive cue names no speaker unless its agent is the subject found ("wurde von X kritisiert"); a
+    # figure verb's auxiliary may stand before an inserted clause ("wurden in dem Land, das …, gezählt")
+    figure = verb.strength == "figure"
+    passive = any(
+        toks[k].lower in t["passive_auxiliaries"] for k in range(first if figure else a, b)
+    ) and not (subject is not None and subject.first > 0 and toks[subject.first - 1].lower in ("von", "vom"))
+    if passive and figure:
+        return None  # "wurden 200 Nachbeben registriert": the subject is what was counted
     return Attribution(
-        "figure" if verb.strength == "figure" else "speech",
+        "figure" if figure else "speech",
         cue,
         toks[i].start,
         toks[i].end,

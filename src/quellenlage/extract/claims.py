@@ -41,6 +41,7 @@ from quellenlage.extract.numbers import NumberMatch, Token, find_numbers
 from quellenlage.model import Claim
 from quellenlage.rules import read_json, read_rows
 
+VERB_CUES = ("speech", "figure")  # attribution kinds whose verb has a subject as source
 # Function words end an English counted phrase ("23 pirates who threatened", "five vessels through").
 ENGLISH_STOP = STOP_WORDS | {"aboard", "onboard", "worth"}
 
@@ -197,7 +198,7 @@ def _sources_for(
     none; ``cuts`` from ``_contrast_cuts``), then the prepositional cue nearest the figure."""
     sources: list[str] = []
     cues: list[str] = []
-    speech = [a for a in atts if a.kind in ("speech", "figure") and a.sources]
+    speech = [a for a in atts if a.kind in VERB_CUES and a.sources]
     part_of = {id(a): bisect_right(cuts, a.cue_start) for a in speech}
     # "Lee führte aus, ... habe Pjöngjang 4000 Soldaten zugesagt": a pledge inside what a speaker reports is
     # part of the report, not a second source
@@ -235,11 +236,11 @@ def _contrasts(an: Analysis, att: Attribution) -> bool:
     return an.tokens[an.tok_at(att.clause_start)].lower in attribution_tables()["clause_contrasts"]
 
 
-def _clause_cuts(an: Analysis, own: list[Attribution], first: int) -> list[int]:
+def _clause_cuts(an: Analysis, cues: list[Attribution], first: int) -> list[int]:
     """ "Die EZG sprach von 12.000 Streikenden, die Nationalbahn nannte 7.500": a clause after a comma with
     a cue and a subject of its own has its own source; not reported speech (Konjunktiv I: "Lee führte aus, ...
-    habe Pjöngjang 4000 Soldaten zugesagt"), nor a cue closing the sentence (", sagte X")."""
-    cues = [a for a in own if a.kind in ("speech", "figure")]
+    habe Pjöngjang 4000 Soldaten zugesagt"), nor a cue closing the sentence (", sagte X"). ``cues``: the
+    sentence's verb cues that name a source."""
     mains = [b for b in cues if frame_opener(an, an.tok_at(b.clause_start), an.tok_at(b.cue_start)) is None]
     out = []
     for a in cues:
@@ -253,14 +254,11 @@ def _clause_cuts(an: Analysis, own: list[Attribution], first: int) -> list[int]:
     return out
 
 
-def _gapped(an: Analysis, own: list[Attribution], here: list[NumberMatch], end: int) -> list[Attribution]:
+def _gapped(an: Analysis, cues: list[Attribution], here: list[NumberMatch], end: int) -> list[Attribution]:
     """ "Die Polizei sprach von 5000 Teilnehmern, die Veranstalter von 20.000": a clause after a comma that
     repeats a cue's frame without its verb (a noun phrase, then a preposition or the figure) has that
     phrase as its own source (hand-written: gapping needs a parser we do not run)."""
     toks, t = an.tokens, attribution_tables()
-    cues = [a for a in own if a.kind in ("speech", "figure")]
-    if not cues:
-        return []
     out: list[Attribution] = []
     for num in here:
         k = num.first - 1
@@ -329,10 +327,11 @@ def find_claims(article_id: str, text: str, doc: Doc) -> list[Claim]:
                 here.append(numbers[n])
             n += 1
         own = [a for a in atts if a.sources]
-        gaps = _gapped(an, own, here, end) if own and here else []
+        verbs = [a for a in own if a.kind in VERB_CUES]
+        gaps = _gapped(an, verbs, here, end) if verbs and here else []
         atts += gaps
         cuts = sorted(
-            [*_contrast_cuts(an, first, end), *(g.cue_start for g in gaps), *_clause_cuts(an, own, first)]
+            [*_contrast_cuts(an, first, end), *(g.cue_start for g in gaps), *_clause_cuts(an, verbs, first)]
         )
         carried = not own and _carries(an, first, end)
         last_counted: _Counted | None = None

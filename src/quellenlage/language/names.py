@@ -311,9 +311,16 @@ _NAME_JOINERS = frozenset(
     {"für", "und", "der", "des", "von", "vom", "zur", "of", "and", "for", "on", "de", "di"}
 )
 _ARTICLES = frozenset({"der", "die", "das", "den", "dem", "des", "the"})
-# capitalised at a sentence's start, never a name's first word ("Laut der Weltgesundheitsorganisation (WHO)")
-_NOT_FIRST = _ARTICLES | {"laut", "gemäß", "nach", "bei", "mit", "seit", "über", "unter", "gegen", "wie"}
-_NOT_FIRST |= {"auch", "so", "according", "with", "by", "from", "as"}
+# never a name's first word: joiners, and words capitalised at a sentence's start ("Laut der
+# Weltgesundheitsorganisation (WHO)")
+_NOT_FIRST = (
+    _ARTICLES
+    | _NAME_JOINERS
+    | frozenset(
+        {"laut", "gemäß", "nach", "bei", "mit", "seit", "über", "unter", "gegen", "wie"}
+        | {"auch", "so", "according", "with", "by", "from", "as"}
+    )
+)
 
 
 def _bracketed_acronyms(doc: Doc, words: _Words, ents: list[Span]) -> list[Span]:
@@ -355,7 +362,7 @@ def _name_start(words: _Words, end: int) -> int | None:
     while (
         start is not None
         and start < end
-        and (words.lower[start] in _NOT_FIRST | _NAME_JOINERS or not words.texts[start][:1].isupper())
+        and (words.lower[start] in _NOT_FIRST or not words.texts[start][:1].isupper())
     ):
         start += 1
     return start if start is not None and start < end else None
