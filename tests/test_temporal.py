@@ -255,7 +255,7 @@ CONTEXT: list[tuple[str, str, str, str | None, str]] = [
         "TIME",
     ),
     ("Der Flohmarkt ist jeden Samstag, 6–18 Uhr.", "2013-11-30", "6", "XXXX-XX-XXT06:00", "TIME"),
-    ("Die Schlacht begann am 1.9.39 um 4 Uhr.", "2013-11-27", "1.9.39", "1939-09-01", "DATE"),
+    ("Die Schlacht begann am 1.9.39 um 4 Uhr.", "2013-11-27", "1.9.39 um 4 Uhr", "1939-09-01T04:00", "TIME"),
     ("Die Tagung 2014/15 war gut besucht.", "2016-05-12", "2014/15", "201", "DATE"),
     ("Die Saison 1999/00 war gut.", "2016-05-12", "1999/00", "1999", "DATE"),
     ("Die Rede war vor bereits 40.000 Jahren.", "2016-05-12", "40.000 Jahren", "P40000Y", "DURATION"),
@@ -277,12 +277,16 @@ SETS: list[tuple[str, str, str]] = [
     ("Die Partner zahlen 200.000 Euro pro Jahr.", "pro Jahr", "P1Y"),
     ("Sie verdienen ein paar Hundert Euro im Monat.", "im Monat", "P1M"),
     ("Das Land wächst mit 6,5 Prozent im Jahr.", "im Jahr", "P1Y"),
+    ("Sie kostet 100 Millionen Euro (116 Millionen Dollar) am Tag.", "am Tag", "P1D"),
+    ("It costs up to 100 million euros ($116 million) a day.", "a day", "P1D"),
+    ("The operator carries some 5 million passengers a day.", "a day", "P1D"),
 ]
 
 
 @pytest.mark.parametrize(("text", "span", "value"), SETS)
 def test_rates_and_ordinal_sets(text: str, span: str, value: str) -> None:
-    assert [(r.text, r.value, r.type) for r in tag(text, "2016-05-12")] == [(span, value, "SET")]
+    language = "de" if text.startswith(("Die", "Sie", "Er", "Das")) else "en"
+    assert [(r.text, r.value, r.type) for r in tag(text, "2016-05-12", language)] == [(span, value, "SET")]
 
 
 @pytest.mark.parametrize(
@@ -608,6 +612,15 @@ WEEKDAYS: list[tuple[str, str, str, str | None, str | None]] = [
         "published:2026-03-16",
     ),
     ("Schools stay closed until Friday.", "2026-03-16", "Friday", "2026-03-20", "published:2026-03-16"),
+    # the end of something is ahead ("soll ... enden"); "started" looks back
+    ("Der Streik soll am Freitag enden.", "2026-01-14", "Freitag", "2026-01-16", "published:2026-01-14"),
+    (
+        "The walkout, which started on Wednesday and is due to end on Friday, goes on.",
+        "2026-01-15",
+        "Wednesday",
+        "2026-01-14",
+        "published:2026-01-15",
+    ),
 ]
 
 
@@ -615,8 +628,57 @@ WEEKDAYS: list[tuple[str, str, str, str | None, str | None]] = [
 def test_weekdays_invent_no_day_and_follow_direction_cues(
     sentence: str, anchor: str, span: str, value: str | None, used: str | None
 ) -> None:
-    refs = {r.text: r for r in tag(sentence, anchor, "en" if sentence.startswith("Schools") else "de")}
+    refs = {
+        r.text: r for r in tag(sentence, anchor, "en" if sentence.startswith(("Schools", "The")) else "de")
+    }
     assert (refs[span].value, refs[span].anchor) == (value, used)
+
+
+# A day and its clock time are one TIME in the product ("news"); TimeML gold keeps two expressions.
+CLOCK_TIMES: list[tuple[str, str, str, str, int]] = [
+    ("Der Streik soll am Freitag um 18 Uhr enden.", "de", "Freitag um 18 Uhr", "2026-01-16T18:00", 2),
+    (
+        "Seit 2 Uhr in der Nacht zum Mittwoch wird gestreikt.",
+        "de",
+        "2 Uhr in der Nacht zum Mittwoch",
+        "2026-01-14T02:00",
+        2,
+    ),
+    (
+        "Um 23 Uhr in der Nacht zum Mittwoch kam es zum Unfall.",
+        "de",
+        "23 Uhr in der Nacht zum Mittwoch",
+        "2026-01-13T23:00",
+        2,
+    ),
+    (
+        "Der Ausstand hatte am Dienstagabend um 18 Uhr begonnen.",
+        "de",
+        "Dienstagabend um 18 Uhr",
+        "2026-01-13T18:00",
+        2,
+    ),
+    (
+        "The talks will resume on Thursday at 2:30 p.m. in Berlin.",
+        "en",
+        "Thursday at 2:30 p.m.",
+        "2026-01-15T14:30",
+        2,
+    ),
+    ("It happened at 3:17 a.m. on Sunday.", "en", "3:17 a.m. on Sunday", "2026-01-11T03:17", 2),
+    # the first number of a range is no clock time of its own: three expressions stay three
+    ("Die Messe öffnet am Samstag, 10-17 Uhr.", "de", "17 Uhr", "2026-01-10T17:00", 3),
+]
+
+
+@pytest.mark.parametrize(("sentence", "lang", "span", "value", "timeml_count"), CLOCK_TIMES)
+def test_a_day_and_its_clock_time_are_one_time(
+    sentence: str, lang: str, span: str, value: str, timeml_count: int
+) -> None:
+    anchor = PartialDate.parse("2026-01-14")
+    news = {r.text: (r.value, r.type) for r in find_timerefs("a", sentence, anchor, lang)}
+    assert news[span] == (value, "TIME")
+    assert len(find_timerefs("a", sentence, anchor, lang, guideline="timeml")) == timeml_count
 
 
 def test_a_disjunction_of_times_is_one_timeline_event() -> None:
@@ -705,9 +767,10 @@ KRAUTS_CASES: list[tuple[str, str, str, str | None, str | None]] = [
         "2013-05-04",
         "2013-05-04",
     ),
-    # a person's age and a few vague adverbs stay unmarked in KRAUTS; the age of a thing does not
-    ("Der Richter hat den 55-jährigen Luigi Gastrini verurteilt.", "2013-09-13", "55-jährigen", None, "P55Y"),
-    ("Der 38-jährige Eventmanager leitet sie.", "2013-09-13", "38-jährige", None, "P38Y"),
+    # a person's age stays unmarked (in the product too), the age of a thing does not; a few vague adverbs
+    # stay unmarked in KRAUTS
+    ("Der Richter hat den 55-jährigen Luigi Gastrini verurteilt.", "2013-09-13", "55-jährigen", None, None),
+    ("Der 38-jährige Eventmanager leitet sie.", "2013-09-13", "38-jährige", None, None),
     (
         "Damit soll ein fast 100-jähriges Problem gelöst werden.",
         "2013-09-13",
