@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from quellenlage.clean import clean
 from quellenlage.eval.stories import (
     GoldSet,
     assignment,
@@ -21,7 +23,8 @@ from quellenlage.eval.stories import (
     read_ecbplus,
     thread_assignment,
 )
-from quellenlage.model import Article, PartialDate
+from quellenlage.ingest import read
+from quellenlage.model import Article, PartialDate, RawDocument
 from quellenlage.stories import (
     StoryConfig,
     StoryFeatures,
@@ -130,6 +133,20 @@ def test_time_far_apart_separates_recurring_events_threads_link_them_for_two_yea
     assert len({*assignment(stories).values()}) == 3
     threads = thread_assignment(stories)
     assert threads["quake-de-2025-09"] == threads["quake-de"] != threads["quake-de-2028"]
+
+
+def test_a_small_batch_of_one_story_does_not_fall_apart() -> None:
+    """Six reports of one strike from several angles: the words they all share are the story's, so a batch
+    this small must not weigh them least (the background prior of the document frequencies)."""
+    folder = Path(__file__).resolve().parents[1] / "benchmarks" / "gold" / "tarifstreit-bahn" / "articles"
+    features = [features_from_article(clean(doc)) for doc in read([folder]) if isinstance(doc, RawDocument)]
+
+    def largest(config: StoryConfig) -> int:
+        return max(Counter(assignment(cluster(features, config)).values()).values())
+
+    assert len(features) == 6
+    assert largest(StoryConfig()) >= 5
+    assert largest(StoryConfig(background_docs=0)) <= 3
 
 
 @pytest.mark.parametrize(
