@@ -185,6 +185,38 @@ def test_english_counted_phrase(text: str, counts: str) -> None:
     assert c.counts == counts
 
 
+@pytest.mark.parametrize(
+    ("text", "language", "counts", "head"),
+    [
+        # a share counts what it is a share of; a German head noun ends at its first space (heads are
+        # lemmas with the language stage, surface forms in a blank pipeline)
+        (
+            "Nach Angaben der Bahn fallen rund 80 Prozent der Fernzüge aus.",
+            "de",
+            "Prozent der Fernzüge",
+            "Fernzüge",
+        ),
+        (
+            "Damit fiel rund 70 Prozent des Fernverkehrs aus.",
+            "de",
+            "Prozent des Fernverkehrs",
+            "Fernverkehrs",
+        ),
+        ("In zehn Prozent der Blutproben Antikörper.", "de", "Prozent der Blutproben", "Blutproben"),
+        (
+            "About 70 percent of long-distance trains were canceled.",
+            "en",
+            "percent of long-distance trains",
+            "trains",
+        ),
+        ("Die Bahn bietet 4,8 Prozent.", "de", "Prozent", "Prozent"),
+    ],
+)
+def test_a_share_counts_its_whole(text: str, language: str, counts: str, head: str) -> None:
+    (c,) = find_claims("a", text, (NLP_EN if language == "en" else NLP)(text))
+    assert (c.counts, c.counts_head) == (counts, head)
+
+
 def test_elliptic_figure_borrows_noun_and_keeps_own_event() -> None:
     first, second = claims(
         "Bei den Gefechten wurden laut Lee etwa 600 Soldaten getötet und tausende weitere verletzt."

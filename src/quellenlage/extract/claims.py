@@ -23,6 +23,7 @@ from spacy.tokens import Doc
 from quellenlage.extract.attribution import (
     Analysis,
     Attribution,
+    Phrase,
     all_attributions,
     analyse,
     frame_opener,
@@ -77,9 +78,14 @@ def _language(doc: Doc) -> str:
 
 
 def _counted_phrase(an: Analysis, num: NumberMatch, end: int) -> _Counted:
-    """Adjectives, head noun and a short ``aus X`` after the figure."""
+    """Adjectives, head noun and a short ``aus X`` after the figure; for a share, what it is a share of."""
     toks, c = an.tokens, _counting()
     j = num.last + 1
+    if num.unit and num.unit.lower() in c["share_units"] and j < end and toks[j].lower in c["share_links"]:
+        whole = phrase_after(an, j + (toks[j].lower == "of"), end, genitive=False)
+        if whole is not None:
+            last = _first_word_end(an, whole) if an.lang == "de" else whole.last
+            return _Counted([an.text[toks[num.last].start : toks[last].end]], toks[last], last)
     words: list[str] = []
     if an.lang == "en":
         while not num.unit and j < end and toks[j].kind == "word" and len(words) < 3:
@@ -109,6 +115,16 @@ def _counted_phrase(an: Analysis, num: NumberMatch, end: int) -> _Counted:
         words += [toks[j].text, toks[j + 1].text]
         j += 2
     return _Counted(words, head, j - 1)
+
+
+def _first_word_end(an: Analysis, phrase: Phrase) -> int:
+    """German nouns do not stack: a phrase's head ends at its first space ("der Blutproben Antikörper
+    gefunden" -> "Blutproben"; "der Corona-Patienten" stays whole)."""
+    toks = an.tokens
+    k = next(k for k in range(phrase.first, phrase.last + 1) if toks[k] is phrase.nouns[0])
+    while k < phrase.last and toks[k + 1].start == toks[k].end:
+        k += 1
+    return k
 
 
 def _english_plural(word: str) -> bool:
