@@ -490,3 +490,57 @@ def test_speech_acts_around_partial_quotes(text: str, expected: list[tuple[str, 
 )
 def test_role_before_name(language: str, text: str, speaker: str) -> None:
     assert [q.speaker for q in find_quotes("a", text, get_nlp(language)(text))] == [speaker]
+
+
+@pytest.mark.skipif(not ner_model_available(), reason="needs the shipped NER model")
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        # a definite role noun names the person the article introduced with that role
+        (
+            "de",
+            "Bundesverkehrsminister Jochen Hartlieb rief zur Einigung auf. "
+            "Eine Einschränkung des Streikrechts lehne er ab, betonte der Minister.",
+            [("Eine Einschränkung des Streikrechts lehne er ab", "Jochen Hartlieb")],
+        ),
+        # "er" after a sentence that names a person without speech; a Konjunktiv sentence with a partial
+        # quote and no cue goes on with that account
+        (
+            "de",
+            "Die Polizei sprach von 1.200 Teilnehmern, teilte die Polizei mit. "
+            "EZG-Chef Carsten Wöhrle gab sich kämpferisch. "
+            "Solange kein Angebot vorliege, werde gestreikt, rief er den Demonstrierenden zu. "
+            "Seine Gewerkschaft lasse sich „nicht mit Zeitungsmeldungen abspeisen“.",
+            [
+                ("Solange kein Angebot vorliege, werde gestreikt", "Carsten Wöhrle"),
+                ("nicht mit Zeitungsmeldungen abspeisen", "Carsten Wöhrle"),
+            ],
+        ),
+        # "hieß es weiter": the account before goes on (reported figures are claims, not quotes)
+        (
+            "de",
+            "Pro Tag seien 40 Züge ausgefallen, teilte SBB-Sprecher Reto Imhof mit. "
+            "Reisende ab Zürich müssten mit Umwegen rechnen, hiess es weiter.",
+            [("Reisende ab Zürich müssten mit Umwegen rechnen", "Reto Imhof")],
+        ),
+        # a naming verb's quoted noun is a characterisation, not a title
+        ("de", "Gewerkschaftschef Wöhrle nannte das eine „Mogelpackung“.", [("Mogelpackung", "Wöhrle")]),
+        (
+            "de",
+            "Eine Reisende schilderte, sie sei seit sechs Uhr unterwegs.",
+            [("sie sei seit sechs Uhr unterwegs", "Reisende")],
+        ),
+        # an English participle cue has the finite cue's subject
+        (
+            "en",
+            '"We regret it," a Nationalbahn spokeswoman said, adding that the offer remained on the table.',
+            [
+                ("We regret it,", "Nationalbahn spokeswoman"),
+                ("the offer remained on the table", "Nationalbahn spokeswoman"),
+            ],
+        ),
+    ],
+)
+def test_speakers_carried_across_sentences(language: str, text: str, expected: list[tuple[str, str]]) -> None:
+    found = find_quotes("a", text, get_nlp(language)(text))
+    assert [(q.text, q.speaker) for q in found] == expected

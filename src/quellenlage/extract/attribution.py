@@ -906,6 +906,9 @@ def sentence_attributions(an: Analysis, si: int, ctx: SpeakerMemory) -> list[Att
             )  # not "Berichten zufolge"
         ):
             att = _speech(an, i, first, end, ctx)
+            if att is not None and an.lang == "en" and low.endswith("ing") and out and out[-1].sources:
+                # "..., a spokeswoman said, adding that ...": the participle's subject is the finite verb's
+                att = replace(att, sources=out[-1].sources, source_span=out[-1].source_span)
         if att is not None:
             out.append(att)
     return _attach_chains(an, out, first, end)
@@ -956,11 +959,21 @@ def all_attributions(an: Analysis) -> list[list[Attribution]]:
         for si in range(len(an.sentences)):
             atts = sentence_attributions(an, si, memory)
             memory.note([a for a in atts if not _inside(a.cue_start, spans, starts)])
+            if not any(a.kind == "speech" for a in atts):
+                memory.mention(_first_name_in(an, si))
             an.org_sources += [(a.cue_start, s) for a in atts for s in a.sources if s in organisations]
             out.append(atts)
         an.attributions = out
         an.quoted = spans
     return an.attributions
+
+
+def _first_name_in(an: Analysis, si: int) -> str | None:
+    """The first full person name of a sentence (German puts the subject first: "EZG-Chef Carsten Wöhrle
+    gab sich kämpferisch. ..., rief er zu.")."""
+    lo, hi = an.tokens[an.sentences[si][0]].start, an.tokens[an.sentences[si][1] - 1].end
+    k = bisect.bisect_left(an.names, (lo, ""))
+    return an.names[k][1] if k < len(an.names) and an.names[k][0] < hi else None
 
 
 def _inside(pos: int, spans: list[tuple[int, int]], starts: list[int]) -> bool:
@@ -1238,7 +1251,21 @@ def _speech(an: Analysis, i: int, first: int, end: int, ctx: SpeakerMemory) -> A
             person = ctx.last_person if head in t["pronouns_person"] else None
             sources = [person] if person else [subject.nouns[-1].text]
         else:
-            sources = _named_apposition(an, subject, end) or phrase_text(an, subject)
+            sources = (
+                _named_apposition(an, subject, end)
+                or _role_antecedent(an, subject)
+                or phrase_text(an, subject)
+            )
+    if (
+        not sources
+        and verb.lemma == "heißen"
+        and ctx.last_speaker
+        and any(toks[k].lower in t["goes_on_adverbs"] for k in range(i + 1, b))
+    ):
+        sources, span = (
+            [ctx.last_speaker[0]],
+            ctx.last_speaker[1],
+        )  # "hieß es weiter": the account goes on
     verb_final = i + 1 < end and toks[i + 1].text in ",:"  # "..., Larry A. Silverstein, zugesagt, ..."
     # "..., sagte X" and English "..., the minister said": the cue closes the sentence after the speech
     closes = a == i or (an.lang == "en" and b >= end - 1)
@@ -1265,6 +1292,19 @@ def _speech(an: Analysis, i: int, first: int, end: int, ctx: SpeakerMemory) -> A
         verb.lemma,
         passive,
     )
+
+
+def _role_antecedent(an: Analysis, ph: Phrase) -> list[str]:
+    """ "betonte der Minister" after "Bundesverkehrsminister Jochen Hartlieb": a definite role noun names the
+    last person the article introduced with that role."""
+    if ph.det not in ("der", "die", "the") or ph.adjs or len(ph.nouns) != 1 or not is_title(ph.nouns[0].text):
+        return []
+    role, toks = ph.nouns[0].lower, an.tokens
+    for at, full in reversed(an.names):
+        k = an.tok_at(at) - 1
+        if at < toks[ph.first].start and k >= 0 and toks[k].lower.endswith(role):
+            return [full]
+    return []
 
 
 def _named_apposition(an: Analysis, ph: Phrase, limit: int) -> list[str]:
@@ -1547,10 +1587,17 @@ class SpeakerMemory:
     """Running state across sentences: the last person speaker, for ``er``/``sie``."""
 
     last_person: str | None = None
-    previous: list[Attribution] = field(default_factory=list)
+    last_speaker: tuple[str, tuple[int, int] | None] | None = None  # the last speech cue's source, mention
+
+    def mention(self, name: str | None) -> None:
+        """A person named in a sentence without speech is whom the next "er"/"sie" means."""
+        if name is not None:
+            self.last_person = name
 
     def note(self, atts: list[Attribution]) -> None:
         for att in atts:
+            if att.kind == "speech" and att.sources:
+                self.last_speaker = (att.sources[0], att.source_span)
             if (att.kind == "speech" and att.sources and " " in att.sources[0]) or (
                 att.kind == "speech"
                 and att.sources

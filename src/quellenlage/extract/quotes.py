@@ -23,6 +23,7 @@ add the sentences the rules miss.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, replace
 from functools import cache
@@ -136,7 +137,7 @@ def find_quote_matches(
     reported += _noun_clauses(article_id, an, [m.quote for m in direct], reported, sourced)
     if sourced:
         reported += _continued(article_id, an, sentence_atts, direct + reported)
-    matches = sorted(direct + reported, key=lambda m: (m.quote.start, m.quote.end))
+    matches = _continued_accounts(an, sorted(direct + reported, key=lambda m: (m.quote.start, m.quote.end)))
     model = load_model() if learned and an.lang == "de" else None
     if model is None:
         return matches
@@ -144,6 +145,22 @@ def find_quote_matches(
     if sentences is not None:
         matches = _learned_sentences(article_id, an, matches, sentence_atts, sentences)
     return _learned_speakers(an, matches, sentence_atts, model, keep_rules=not sourced)
+
+
+def _continued_accounts(an: Analysis, matches: list[QuoteMatch]) -> list[QuoteMatch]:
+    """A quote without a cue in a Konjunktiv sentence goes on with the account just before it ("..., rief er
+    zu. Seine Gewerkschaft lasse sich „nicht ... abspeisen“."): the same speaker."""
+    for before, m in itertools.pairwise(matches):
+        if m.quote.speaker is not None or before.quote.speaker is None:
+            continue
+        si = _sentence_index(an, m.quote.start)
+        if si - _sentence_index(an, before.quote.end - 1) > 1:
+            continue
+        first, end = an.sentences[si]
+        qa, qb = an.tok_at(m.quote.start), an.tok_at(m.quote.end - 1) + 1
+        if konjunktiv(an, first, qa, mood_one_only=True) or konjunktiv(an, qb, end, mood_one_only=True):
+            m.quote.speaker, m.speaker_span = before.quote.speaker, before.speaker_span
+    return matches
 
 
 def cue_attributions(an: Analysis) -> list[list[Attribution]]:
@@ -273,7 +290,8 @@ def _direct(
         strong = [a for a in atts if a.strength == "strong"]
         # a short quote needs a speech cue or a naming verb before it; the corpus scope takes any source cue
         named = any(_names_quote(an, a, qs) for a in speech)
-        if (short and not (strong or named or (sourced and atts))) or _is_name(an, qs, qe):
+        # a naming verb's quoted noun is a characterisation ("nannte das eine „Mogelpackung“"), not a title
+        if (short and not (strong or named or (sourced and atts))) or (_is_name(an, qs, qe) and not named):
             continue
         chosen = _choose(atts, qs, qe)
         if chosen is None:
