@@ -2,7 +2,8 @@
 
     OMP_NUM_THREADS=1 .venv/bin/python training/train_ner.py [--out DIR] [--no-smartdata]
         [--vectors none|pieces] [--pretrain-epochs N | --pretrained BIN] [--trim-place-descriptors]
-        [--quote-speakers] [--self-train N [--self-train-named-only]] [--set SPACY.CONFIG.KEY=JSON_VALUE ...]
+        [--quote-speakers] [--self-train N [--self-train-named-only]] [--germeval-share F]
+        [--set SPACY.CONFIG.KEY=JSON_VALUE ...]
 
 Needs the "train" extra (pip install -e '.[train]'). Took 17-29 minutes on the shared 2-core machine at load
 average 5-10 (the old word-table model took 6 minutes on a quieter machine).
@@ -38,6 +39,9 @@ Data (all read in place, never copied):
   finds in them, fully annotated (self_training_docs(); N=300: 5,247 sentences); --self-train-named-only
   keeps only those with a name (N=300: 2,865). The model alone gained (0.598 -> 0.607-0.619), the layer
   with the rules did not (0.630 -> 0.623-0.628).
+  Measuring option (session 8, learning curve): --germeval-share F keeps each GermEval train sentence with
+  probability F (its own seeded draw, so a smaller share's sentences are a subset of a larger one's; dev and
+  held-out unchanged); the augmentation pool and the piece table's training words come from the kept ones.
   Parameter averaging (use_averages in CONFIG, session 4) is on: held-out F1 0.574 -> 0.598, English
   recall 0.439 -> 0.501.
 Model: tok2vec (hash embeddings of NORM/PREFIX/SUFFIX/SHAPE + the piece vectors, width 64, depth 3) and a
@@ -105,6 +109,7 @@ NAME_MENTIONS = 0.0  # --name-mentions: share of augmented PER/LOC mentions draw
 QUOTE_SPEAKERS = False  # --quote-speakers: partially annotated speaker names (session 4, RESULTS.md)
 SELF_TRAIN = 0  # --self-train N: articles of news labelled by the entity layer (session 6, RESULTS.md)
 SELF_TRAIN_NAMED_ONLY = False  # --self-train-named-only: drop the sentences without any entity
+GERMEVAL_SHARE = 1.0  # --germeval-share F: keep this share of GermEval train sentences (learning curve)
 UD_GSD = DATA / "ud-german-gsd" / "de_gsd-ud-dev.conllu"
 TRIM_PLACE_DESCRIPTORS = False  # --trim-place-descriptors: lower held-out F1 and spec (RESULTS.md)
 # SmartData puts descriptor nouns into place spans ("Kreuz Köln-Ost", "Dreieck Heumar", "Landkreis Harburg");
@@ -713,11 +718,14 @@ def write_corpora(
     quote_speakers: bool,
     self_train: int,
     named_only: bool,
+    germeval_share: float,
     rng: random.Random,
 ) -> dict[str, Any]:
     nlp = spacy.blank("de")
     names = name_lists() if vectors == "pieces" or name_share or quote_speakers else None
     parts = split_germeval(read_germeval(GERMEVAL))
+    keep = random.Random(SEED)  # own draws: `rng` stays as without the option, and shares nest
+    parts["train"] = [sent for sent in parts["train"] if keep.random() < germeval_share]
     pool: dict[str, list[tuple[str, ...]]] = {}
     for sent in parts["train"]:
         for s, e, lab in gold_spans(sent):
@@ -779,6 +787,7 @@ def train(
     quote_speakers: bool,
     self_train: int,
     named_only: bool,
+    germeval_share: float,
     settings: dict[str, Any],
 ) -> dict[str, Any]:
     from spacy.cli.init_config import fill_config
@@ -792,7 +801,16 @@ def train(
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         stats = write_corpora(
-            tmp, use_smartdata, trim_places, vectors, name_share, quote_speakers, self_train, named_only, rng
+            tmp,
+            use_smartdata,
+            trim_places,
+            vectors,
+            name_share,
+            quote_speakers,
+            self_train,
+            named_only,
+            germeval_share,
+            rng,
         )
         print(json.dumps(stats), flush=True)
         base = tmp / "base.cfg"
@@ -831,6 +849,7 @@ def train(
         "name_mentions": name_share,
         **({"quote_speakers": True} if quote_speakers else {}),
         **({"self_train_articles": self_train, "self_train_named_only": named_only} if self_train else {}),
+        **({"germeval_share": germeval_share} if germeval_share < 1 else {}),
         "settings": settings,
         "seed": SEED,
         "heldout": result,
@@ -871,6 +890,13 @@ def main() -> None:
         default=SELF_TRAIN_NAMED_ONLY,
         help="with --self-train, keep only the sentences in which the entity layer found a name",
     )
+    parser.add_argument(
+        "--germeval-share",
+        type=float,
+        default=GERMEVAL_SHARE,
+        metavar="F",
+        help="keep a seeded share 0 < F <= 1 of the GermEval train sentences (learning curve)",
+    )
     parser.add_argument("--vectors", choices=["none", "pieces"], default="pieces")
     parser.add_argument(
         "--pretrain-epochs",
@@ -910,6 +936,8 @@ def main() -> None:
         heldout = split_germeval(read_germeval(GERMEVAL))["heldout"]
         args.write_heldout.write_text(format_germeval(heldout), encoding="utf-8")
         return
+    if not 0 < args.germeval_share <= 1:
+        parser.error("--germeval-share must be in (0, 1]")
     settings = {key: json.loads(value) for key, value in (item.split("=", 1) for item in args.set)}
     report = train(
         args.out,
@@ -922,6 +950,7 @@ def main() -> None:
         args.quote_speakers,
         args.self_train,
         args.self_train_named_only,
+        args.germeval_share,
         settings,
     )
     overall = report["heldout"]["overall"]
