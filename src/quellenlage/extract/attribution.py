@@ -1262,10 +1262,8 @@ def _speech(an: Analysis, i: int, first: int, end: int, ctx: SpeakerMemory) -> A
         and ctx.last_speaker
         and any(toks[k].lower in t["goes_on_adverbs"] for k in range(i + 1, b))
     ):
-        sources, span = (
-            [ctx.last_speaker[0]],
-            ctx.last_speaker[1],
-        )  # "hieß es weiter": the account goes on
+        # "hieß es weiter": the account before goes on, with its speaker's mention
+        sources, span = [ctx.last_speaker[0]], ctx.last_speaker[1]
     verb_final = i + 1 < end and toks[i + 1].text in ",:"  # "..., Larry A. Silverstein, zugesagt, ..."
     # "..., sagte X" and English "..., the minister said": the cue closes the sentence after the speech
     closes = a == i or (an.lang == "en" and b >= end - 1)
