@@ -516,6 +516,13 @@ def test_role_before_name(language: str, text: str, speaker: str) -> None:
                 ("nicht mit Zeitungsmeldungen abspeisen", "Carsten Wöhrle"),
             ],
         ),
+        # ... or a role with an article opening such a sentence (no predicate noun: "Präsident wurde X nie")
+        (
+            "de",
+            "Ein Konzernsprecher wollte das nicht kommentieren. "
+            "„Wir verhandeln nicht über die Presse“, sagte er.",
+            [("Wir verhandeln nicht über die Presse", "Konzernsprecher")],
+        ),
         # "hieß es weiter": the account before goes on (reported figures are claims, not quotes)
         (
             "de",

@@ -970,10 +970,17 @@ def all_attributions(an: Analysis) -> list[list[Attribution]]:
 
 def _first_name_in(an: Analysis, si: int) -> str | None:
     """The first full person name of a sentence (German puts the subject first: "EZG-Chef Carsten Wöhrle
-    gab sich kämpferisch. ..., rief er zu.")."""
-    lo, hi = an.tokens[an.sentences[si][0]].start, an.tokens[an.sentences[si][1] - 1].end
+    gab sich kämpferisch. ..., rief er zu."), else a role that opens it ("Ein Konzernsprecher wollte das
+    nicht kommentieren. ..., sagte er")."""
+    first, end = an.sentences[si]
+    lo, hi = an.tokens[first].start, an.tokens[end - 1].end
     k = bisect.bisect_left(an.names, (lo, ""))
-    return an.names[k][1] if k < len(an.names) and an.names[k][0] < hi else None
+    if k < len(an.names) and an.names[k][0] < hi:
+        return an.names[k][1]
+    ph = phrase_after(an, first, end, genitive=False)
+    if ph is None or ph.det is None or ph.adjs or len(ph.nouns) != 1 or not is_title(ph.nouns[0].text):
+        return None  # "Präsident wurde Escobar nie": without an article, no subject
+    return phrase_text(an, ph)[0] if phrase_text(an, ph) else None
 
 
 def _inside(pos: int, spans: list[tuple[int, int]], starts: list[int]) -> bool:
