@@ -980,7 +980,8 @@ def _first_name_in(an: Analysis, si: int) -> str | None:
     ph = phrase_after(an, first, end, genitive=False)
     if ph is None or ph.det is None or ph.adjs or len(ph.nouns) != 1 or not is_title(ph.nouns[0].text):
         return None  # "Präsident wurde Escobar nie": without an article, no subject
-    return phrase_text(an, ph)[0] if phrase_text(an, ph) else None
+    names = phrase_text(an, ph)
+    return names[0] if names else None
 
 
 def _inside(pos: int, spans: list[tuple[int, int]], starts: list[int]) -> bool:
@@ -1600,14 +1601,10 @@ class SpeakerMemory:
             self.last_person = name
 
     def note(self, atts: list[Attribution]) -> None:
-        for att in atts:
-            if att.kind == "speech" and att.sources:
-                self.last_speaker = (att.sources[0], att.source_span)
-            if (att.kind == "speech" and att.sources and " " in att.sources[0]) or (
-                att.kind == "speech"
-                and att.sources
-                and att.sources[0][:1].isupper()
-                and len(att.sources) == 1
-                and att.sources[0].split()[-1][:1].isupper()
+        for att in (a for a in atts if a.kind == "speech" and a.sources):
+            source = att.sources[0]
+            self.last_speaker = (source, att.source_span)
+            if " " in source or (
+                len(att.sources) == 1 and source[:1].isupper() and source.split()[-1][:1].isupper()
             ):
-                self.last_person = att.sources[0]
+                self.last_person = source
