@@ -279,15 +279,20 @@ class Store:
                 conn.execute(insert(annotations_table), rows)
 
     def save_objects(self, kind: str, items: Sequence[tuple[str, dict[str, Any]]]) -> None:
-        """Insert or replace objects by id (an upsert, so concurrent writers cannot collide)."""
-        if not items:
+        """Insert or replace objects by id, the last of equal ids winning.
+
+        An upsert, so concurrent writers cannot collide; rows go in sorted by id so that two
+        PostgreSQL writers lock the same keys in the same order and cannot deadlock.
+        """
+        rows = [{"kind": kind, "id": i, "data": d} for i, d in sorted(dict(items).items())]
+        if not rows:
             return
         statement = (sqlite if self.sqlite else postgresql).insert(objects_table)
         upsert = statement.on_conflict_do_update(
             index_elements=[objects_table.c.kind, objects_table.c.id], set_={"data": statement.excluded.data}
         )
         with self.engine.begin() as conn:
-            conn.execute(upsert, [{"kind": kind, "id": i, "data": d} for i, d in items])
+            conn.execute(upsert, rows)
 
     def annotations(self, kind: str, article_id: str | None = None) -> list[dict[str, Any]]:
         query = (
