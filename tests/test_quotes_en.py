@@ -37,6 +37,15 @@ pytestmark = pytest.mark.skipif(not ner_model_available(), reason="needs the shi
             "“We did nothing wrong,” said its director, Peter Lammers.",
             ("We did nothing wrong,", "Peter Lammers"),
         ),
+        (  # the role with its attribute, then the name; not "We" inside the quote
+            '"We will not give in," Nationalbahn\'s head of personnel, Petra Albrecht-Sommer, '
+            "said on Friday.",
+            ("We will not give in,", "Petra Albrecht-Sommer"),
+        ),
+        (  # the subject before the verb, not the object after it
+            "“It is over,” the union's chief, Tom Baker, told reporters.",
+            ("It is over,", "Tom Baker"),
+        ),
     ],
 )
 def test_english_quotes(text: str, expected: tuple[str, str] | None) -> None:

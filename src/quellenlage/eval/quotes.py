@@ -12,6 +12,8 @@
    mention's tokens (``er`` is right where the gold marks ``er``; the corpus marks whole phrases with
    appositions, which extract/attribution.py's ``mention_end`` reproduces). Texts go through the
    language stage's German pipeline, as in the product.
+   ``speaker_ceiling`` is the speakers' figure with the annotated speaker on every quote paired with a
+   prediction: what choosing speakers alone could reach on the quotes found.
    Also printed: ``detect`` (a prediction overlapping a gold quote, counted one to one) and
    ``speaker_names`` (matched quotes whose resolved speaker shares content words with the gold mention).
 2. A folder in the layout of shared/spec (``articles/`` + ``expected_quotes.jsonl``), scored like
@@ -228,6 +230,7 @@ def _detect_pairs(golds: list[GoldQuote], preds: list[QuoteMatch]) -> list[tuple
 class _Tally:
     quote: Macro = field(default_factory=Macro)
     speaker: Macro = field(default_factory=Macro)
+    ceiling: Macro = field(default_factory=Macro)  # the gold speaker on every paired quote
     n_gold: int = 0
     n_pred: int = 0
     detected: int = 0
@@ -243,12 +246,14 @@ class _Tally:
         for gi, pi in pairs:
             self.quote.add(golds[gi].quote_tokens, pred_q[pi])
             self.speaker.add(golds[gi].speaker_tokens, pred_s[pi])
+            self.ceiling.add(golds[gi].speaker_tokens, golds[gi].speaker_tokens)
         for pi in set(range(len(preds))) - {pi for _, pi in pairs}:
             self.quote.add([], pred_q[pi])
             self.speaker.add([], pred_s[pi])
         for gi in set(range(len(golds))) - {gi for gi, _ in pairs}:
             self.quote.add(golds[gi].quote_tokens, [])
             self.speaker.add(golds[gi].speaker_tokens, [])
+            self.ceiling.add(golds[gi].speaker_tokens, [])
         detected = _detect_pairs(golds, preds)
         self.n_gold += len(golds)
         self.n_pred += len(preds)
@@ -278,6 +283,7 @@ def evaluate_quotes(path: Path, nlp: Language | None = None, sourced: bool = Tru
     return {
         "quotes": tally.quote.result(),
         "speakers": tally.speaker.result(),
+        "speaker_ceiling": tally.ceiling.result(),
         "detect": prf(tally.detected, tally.n_pred, tally.n_gold),
         "speaker_names": prf(tally.names_right, tally.pred_named, tally.gold_named),
         "recall_by_type": {t: round(c[1] / c[0], 3) for t, c in sorted(tally.by_type.items())},
@@ -334,6 +340,9 @@ def main(path: str, as_json: bool = False, sourced: bool = True) -> dict[str, An
             print(
                 f"{part:14} p={r['p']:.3f} r={r['r']:.3f} f1={r['f1']:.3f}  (token level, macro over pairs)"
             )
+        r = result["speaker_ceiling"]
+        ceiling = f"p={r['p']:.3f} r={r['r']:.3f} f1={r['f1']:.3f}"
+        print(f"{'ceiling':14} {ceiling}  (every paired quote's speaker right)")
         for part in ("detect", "speaker_names"):
             r = result[part]
             print(

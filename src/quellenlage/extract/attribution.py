@@ -242,15 +242,16 @@ def is_function_word(an: Analysis, j: int) -> bool:
     return not an.capital_inside[tok.text]
 
 
-def _age_adj(toks: list[Token], j: int, end: int) -> bool:
-    """``85-jährige``, ``23-jährigen``: a number joined to an adjective by a hyphen."""
+def _age_adj(toks: list[Token], j: int, end: int, noun: bool = False) -> bool:
+    """``85-jährige``, ``23-jährigen``: a number joined to an adjective by a hyphen (``noun``: to a
+    capitalised word, ``58-Jährige``)."""
     return (
         j + 2 < end
         and toks[j].kind == "num"
         and toks[j + 1].text == "-"
         and toks[j + 1].start == toks[j].end
         and toks[j + 2].start == toks[j + 1].end
-        and is_adj(toks[j + 2])
+        and (is_cap(toks[j + 2]) if noun else is_adj(toks[j + 2]))
     )
 
 
@@ -472,6 +473,11 @@ def phrase_after(an: Analysis, i: int, end: int, genitive: bool = True) -> Phras
         if quoted and nouns and toks[j].text in NAME_CLOSERS:
             quoted = False
             j += 2 if j + 2 < end and toks[j + 1].text == "-" and toks[j + 2].start == toks[j + 1].end else 1
+            continue
+        if not nouns and _age_adj(toks, j, end, noun=True):  # "der 58-Jährige": the age is the noun
+            age = an.text[toks[j].start : toks[j + 2].end]
+            nouns.append(Token(toks[j].start, toks[j + 2].end, age, "word", age.lower()))
+            j += 3
             continue
         if not (is_nominal(an, toks[j]) and (not nouns or toks[j].start - toks[j - 1].end <= 1)):
             break
@@ -950,7 +956,7 @@ def all_attributions(an: Analysis) -> list[list[Attribution]]:
     outside quotation marks."""
     if an.attributions is None:
         memory = SpeakerMemory()
-        spans = quoted_spans(an.text)
+        an.quoted = spans = quoted_spans(an.text)
         starts = [s for s, _ in spans]
         out = []
         organisations = {an.text[s:e] for s, e, label in an.ents if label == "ORG"} | set(
@@ -964,7 +970,6 @@ def all_attributions(an: Analysis) -> list[list[Attribution]]:
             an.org_sources += [(a.cue_start, s) for a in atts for s in a.sources if s in organisations]
             out.append(atts)
         an.attributions = out
-        an.quoted = spans
     return an.attributions
 
 
@@ -1243,7 +1248,11 @@ def _speech(an: Analysis, i: int, first: int, end: int, ctx: SpeakerMemory) -> A
         span = (toks[a].start, toks[a].end)
         sources = phrase_text(an, relative)
     elif subject is not None:
-        last = mention_end(an, subject.first, subject.last, i if subject.first < i else end)
+        limit = i if subject.first < i else end
+        if subject.first > i and verb.lemma in t["von_object_verbs"]:  # "spricht die Polizei von X"
+            objects = (k for k in range(subject.last + 1, limit) if toks[k].lower in ("von", "vom"))
+            limit = next(objects, limit)
+        last = mention_end(an, subject.first, subject.last, limit)
         begin = subject.first
         if verb.lemma == "heißen" and toks[begin - 1].lower in t["heisst_es_prepositions"]:
             begin -= 1  # "Aus Paris hieß es": the corpus marks the source with its preposition
@@ -1302,26 +1311,37 @@ def _speech(an: Analysis, i: int, first: int, end: int, ctx: SpeakerMemory) -> A
 
 def _role_antecedent(an: Analysis, ph: Phrase) -> list[str]:
     """ "betonte der Minister" after "Bundesverkehrsminister Jochen Hartlieb": a definite role noun names the
-    last person the article introduced with that role."""
-    if ph.det not in ("der", "die", "the") or ph.adjs or len(ph.nouns) != 1 or not is_title(ph.nouns[0].text):
+    last person the article introduced with that role; "sagte der 73-Jährige" the last person named."""
+    if ph.det not in ("der", "die", "the") or ph.adjs or len(ph.nouns) != 1:
         return []
-    role, toks = ph.nouns[0].lower, an.tokens
+    noun, toks = ph.nouns[0], an.tokens
+    age = AGE_NOUN.fullmatch(noun.text) is not None
+    if not (age or is_title(noun.text)):
+        return []
     for at, full in reversed(an.names):
         k = an.tok_at(at) - 1
-        if at < toks[ph.first].start and k >= 0 and toks[k].lower.endswith(role):
+        if at < toks[ph.first].start and (age or (k >= 0 and toks[k].lower.endswith(noun.lower))):
             return [full]
     return []
+
+
+AGE_NOUN = re.compile(r"\d+-Jährige[rn]?")
 
 
 def _named_apposition(an: Analysis, ph: Phrase, limit: int) -> list[str]:
     """The person named right after a role noun ("said its director, Peter Lammers", "sagte ihr Sprecher,
     Jan Beck"): the name, not the role, is the source."""
     k = ph.last + 1
+    if k < limit and an.tokens[k].lower == "of":  # "its head of personnel, Petra Albrecht-Sommer"
+        attribute = phrase_after(an, k + 1, limit, genitive=False)
+        k = attribute.last + 1 if attribute is not None else k
     if k + 1 >= limit or an.tokens[k].text != "," or not is_title(ph.nouns[-1].text):
         return []
     start = an.tokens[k + 1].start
-    name = next((an.text[s:e] for s, e, label in an.ents if s == start and label == "PER"), None)
-    return [resolve_name(an, name, start)] if name else []
+    # to the end of the word: the entity recogniser may stop at a hyphen ("Petra Albrecht-Sommer")
+    ends = (an.tokens[an.tok_at(e - 1)].end for s, e, label in an.ents if s == start and label == "PER")
+    end = next(ends, None)
+    return [resolve_name(an, an.text[start:end], start)] if end else []
 
 
 def _relative_subject(an: Analysis, a: int, i: int, b: int, first: int) -> Phrase | None:
@@ -1418,7 +1438,7 @@ def _subject(an: Analysis, i: int, a: int, b: int, first: int, lemma: str) -> Ph
     pronoun = mittel < b and toks[mittel].lower in t["subject_pronouns"]
     if not pronoun:
         for start in (a, first) if a > first and toks[a - 1].text == "," else (a,):
-            ph = np_or_pronoun(an, start, fin) if start < fin else None
+            ph = np_or_pronoun(an, start, fin) if start < fin and not oblique_article(an, start) else None
             if ph is not None and _calendar_word(ph.nouns[-1].lower):
                 continue  # "Dieser Tage zählt das Ministerium"
             last = mention_end(an, ph.first, ph.last, fin) if ph is not None else 0
@@ -1455,10 +1475,16 @@ def _english_subject(an: Analysis, i: int, a: int, b: int, first: int) -> Phrase
     before = np_or_pronoun(an, a, fin) if a < fin else None
     if before is not None:
         return before
+    # the sentence's subject, after a quote that opens it ("„We will …,“ its head, X, said")
+    quoted = [an.tok_at(e - 1) + 1 for s, e in an.quoted if toks[first].start <= s and e <= toks[a].start]
+    start = max([first, *quoted])
+    lead = first_subject(an, start, a - 1) if a - 1 > start else None
+    if lead is not None and mention_end(an, lead.first, lead.last, a - 1) >= a - 2:
+        return lead  # the stretch before the verb is the subject: "its chief, Tom Baker, told reporters"
     after = np_or_pronoun(an, i + 1, b) if i + 1 < b else None
     if after is not None and mention_end(an, after.first, after.last, b) >= b - 1:
         return after
-    return first_subject(an, first, a - 1) if a - 1 > first else None
+    return lead
 
 
 def _main_clause_subject(an: Analysis, first: int, a: int) -> Phrase | None:
@@ -1521,13 +1547,29 @@ def _skip_adverbs(an: Analysis, j: int, b: int) -> int:
     return j
 
 
+def oblique_article(an: Analysis, k: int) -> bool:
+    """A determiner at k that cannot open a nominative phrase: ``dem``/``des``/``einem`` …, ``einer``
+    before a noun or adjective (``einer Sprecherin zufolge``), and ``der`` before an adjective in ``-en``
+    (``Der englischsprachigen Zeitung sagte X``: a nominative would end in ``-e``). Hand-written: German
+    case from the article and the adjective's ending, which no library here reads."""
+    low = an.tokens[k].lower
+    if low in tables()["oblique_determiners"]:
+        return True
+    nxt = an.tokens[k + 1] if k + 1 < len(an.tokens) else None
+    if nxt is None or nxt.kind != "word":
+        return False
+    if low == "einer":
+        return is_adj(nxt) or (is_cap(nxt) and nxt.lower not in tables()["determiners"])
+    return low == "der" and is_adj(nxt) and nxt.lower.endswith("en")
+
+
 def first_subject(an: Analysis, a: int, i: int) -> Phrase | None:
     """The first nominative-looking phrase in tokens [a, i) that no preposition governs."""
     toks, t = an.tokens, tables()
     k = a
     while k < i:
         low = toks[k].lower
-        if low in t["prepositions"] or low in t["oblique_determiners"]:
+        if low in t["prepositions"] or oblique_article(an, k):
             ph = phrase_after(an, k + 1 if low in t["prepositions"] else k, i, genitive=False)
             if ph is None and low in t["prepositions"]:  # "vor zwei Tagen": the object after a numeral
                 nxt = next((m for m in range(k + 1, min(i, k + 4)) if is_cap(toks[m])), None)
