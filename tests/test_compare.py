@@ -487,3 +487,81 @@ def test_generic_counts_without_an_event_stay_apart() -> None:
         _claim("b", "30 Menschen", "Menschen", "Mensch", value=30),
     ]
     assert _statuses(texts, claims) == [([0], "single-source"), ([1], "single-source")]
+
+
+@pytest.mark.parametrize(
+    ("texts", "claims", "expected"),
+    [
+        (  # what a party demands and what the other offers are two quantities, across languages
+            [
+                (
+                    "a",
+                    "Die Gewerkschaft fordert 555 Euro mehr, die Bahn bietet 1.000 Euro einmalig.",
+                    "2026-01-14",
+                ),
+                (
+                    "en",
+                    "The union is demanding 555 euros, while the company has offered 1,000 euros.",
+                    "2026-01-15",
+                ),
+            ],
+            [
+                _claim("a", "555 Euro", "Euro", "Euro", value=555),
+                _claim("a", "1.000 Euro", "Euro", "Euro", value=1000),
+                _claim("en", "555 euros", "euros", "euro", value=555),
+                _claim("en", "1,000 euros", "euros", "euro", value=1000),
+            ],
+            [([0, 2], "agree"), ([1, 3], "agree")],
+        ),
+        (  # a figure per day and one per year never measure the same
+            [
+                ("a", "Der Streik kostet bis zu 100 Millionen Euro täglich.", "2026-01-14"),
+                ("b", "Der Streik kostet jährlich 2,5 Milliarden Euro.", "2026-01-14"),
+            ],
+            [
+                _claim("a", "bis zu 100 Millionen Euro", "Euro", "Euro", high=100e6, approx="bis zu"),
+                _claim("b", "2,5 Milliarden Euro", "Euro", "Euro", value=2.5e9),
+            ],
+            [([0], "single-source"), ([1], "single-source")],
+        ),
+        (  # the toll of an earthquake years before is another count than today's toll
+            [
+                (
+                    "a",
+                    "Bei dem Beben kamen 46 Menschen ums Leben. 2009 kamen 309 Menschen ums Leben.",
+                    "2025-05-06",
+                ),
+                ("b", "Mindestens zwölf Menschen kamen ums Leben.", "2025-05-04"),
+            ],
+            [
+                _claim("a", "46 Menschen", "Menschen", "Mensch", value=46),
+                _claim("a", "309 Menschen", "Menschen", "Mensch", value=309),
+                _claim("b", "Mindestens zwölf Menschen", "Menschen", "Mensch", low=12, approx="mindestens"),
+            ],
+            [([0, 2], "evolving"), ([1], "single-source")],
+        ),
+        (  # a scale's reading has no noun of its own: "Stärke", "magnitude" say what it measures
+            [
+                ("a", "Ein Beben der Stärke 6,1 erschütterte die Region.", "2025-05-04"),
+                ("en", "The quake had a magnitude of 6.3, the survey said.", "2025-05-04"),
+            ],
+            [_claim("a", "6,1", "", "", value=6.1), _claim("en", "6.3", "", "", value=6.3)],
+            [([0, 1], "conflict")],
+        ),
+    ],
+)
+def test_what_a_figure_measures(
+    texts: list[tuple[str, str, str | None]],
+    claims: list[dict[str, object]],
+    expected: list[tuple[list[int], str]],
+) -> None:
+    assert _statuses(texts, claims) == expected
+
+
+def test_a_date_before_a_participle_dates_the_noun_not_the_figure() -> None:
+    corpus = make_corpus(
+        [("a", "Die 1968 fertiggestellte Talsperre fasst vier Millionen Kubikmeter.", "2026-03-14")],
+        [_claim("a", "vier Millionen Kubikmeter", "Kubikmeter", "Kubikmeter", value=4e6)],
+    )
+    compare(corpus)
+    assert corpus.claims[0].when is None

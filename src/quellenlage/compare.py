@@ -430,6 +430,7 @@ class ClaimView:
     event: str | None
     aspect: bool
     subset: bool
+    rate: str | None  # "day", "month", "year": a figure per unit of time ("555 Euro pro Monat")
     clause: tuple[int, int]
     sentence: tuple[int, int]
     interval: tuple[float, float] | None
@@ -437,6 +438,7 @@ class ClaimView:
     time: str | None  # its own date, else the day its report appeared (the story's last for an undated one)
     reported: str | None  # the publication date of its report, if it has one
     sources: list[str] = field(default_factory=list)
+    era: str | None = None  # the date of a past event the figure counts ("2009 kamen 309 Menschen ums Leben")
 
 
 def _object_class(head: str | None, corpus_locations: frozenset[str]) -> str:
@@ -456,6 +458,12 @@ def _object_class(head: str | None, corpus_locations: frozenset[str]) -> str:
     ):
         return "demonym"
     return fold(word)
+
+
+def _measure(clause_text: str) -> str | None:
+    """A scale the clause names for a figure without a noun of its own (``measure_objects``)."""
+    scales = set(terms()["measure_objects"])
+    return next((c for w in _words(clause_text) if (c := term_class("objects", w)) in scales), None)
 
 
 def _event_class(claim: Claim, clause_text: str, claim_offset: int) -> str | None:
@@ -507,6 +515,18 @@ def _participle_pattern() -> re.Pattern[str]:
     return re.compile(rf"^(?:(?:{particles})?ge\w{{2,}}(?:t|en)|(?:{prefixes})\w{{2,}}t|\w{{3,}}iert)$")
 
 
+ATTRIBUTIVE = re.compile(r"\s+([a-zäöüß]+?)(?:e|en|er|es|em)\b")
+COMPOUND_PARTICIPLE = re.compile(r"^[a-zäöüß]{2,}ge[a-zäöüß]{2,}t$")  # "fertiggestellt", "instandgesetzt"
+
+
+def _dates_a_noun(text: str, end: int) -> bool:
+    """A date before an attributive participle ("die 1968 gebaute Talsperre") dates the noun, not the
+    figure of the clause."""
+    match = ATTRIBUTIVE.match(text, end)
+    stem = match.group(1) if match else ""
+    return _is_participle(stem) or COMPOUND_PARTICIPLE.match(stem) is not None
+
+
 def _is_participle(word: str) -> bool:
     return word not in _wordset("stopwords") and bool(_participle_pattern().match(word))
 
@@ -548,6 +568,35 @@ def _aspect(claim: Claim, clause_text: str) -> bool:
     if prospective.intersection(_separable_verbs(words)):
         return True
     return any(w in _wordset("additive") for w in own)
+
+
+PAST_EVENT_DAYS = 365  # a figure dated over a year before its report counts an earlier event
+
+
+def _era(when: str | None, reported: str | None) -> str | None:
+    dated, report = time_span(when), time_span(reported)
+    return when if dated and report and (report[0] - dated[1]).days > PAST_EVENT_DAYS else None
+
+
+@cache
+def _rate_cues() -> list[tuple[re.Pattern[str], str]]:
+    return [
+        (re.compile(rf"(?<!\w){re.escape(cue)}(?!\w)"), rate)
+        for rate, cues in terms()["rates"].items()
+        for cue in cues
+    ]
+
+
+def _rate(claim: Claim, text: str, clause: tuple[int, int]) -> str | None:
+    """The unit of time the figure is counted per, by the cue nearest to it in its clause."""
+    lower = text[clause[0] : clause[1]].lower()
+    at = claim.start - clause[0]
+    found = [
+        (min(abs(m.start() - at), abs(m.end() - at)), rate)
+        for cue, rate in _rate_cues()
+        for m in cue.finditer(lower)
+    ]
+    return min(found)[1] if found else None
 
 
 @cache
@@ -648,7 +697,12 @@ class SourceNames:
 
 
 def _claim_time(claim: Claim, view: ArticleView, clause: tuple[int, int]) -> str | None:
-    inside = [p for p in view.times if p.explicit and clause[0] <= p.start and p.end <= clause[1]]
+    text = view.article.text
+    inside = [
+        p
+        for p in view.times
+        if p.explicit and clause[0] <= p.start and p.end <= clause[1] and not _dates_a_noun(text, p.end)
+    ]
     if not inside:
         return None
     return min(inside, key=lambda p: min(abs(p.start - claim.end), abs(claim.start - p.end))).value
@@ -669,11 +723,15 @@ def _claim_views(
         clause = clause_of(text, sentence, claim.start, claim.end)
         obj = _object_class(claim.counts_head, locations)
         clause_text = text[clause[0] : clause[1]]
+        if obj == "?":  # "ein Beben der Stärke 6,1", "measured the magnitude at 6.3": the figure has no noun
+            obj = _measure(clause_text) or obj
         event = _event_class(claim, clause_text, claim.start - clause[0])
         if event is None and obj in terms()["object_events"]:
             event = terms()["object_events"][obj]
         if event is None:
             event = _anaphoric_event(text, view.sentences, sentence, clause_text)
+        if obj in terms()["measure_objects"]:
+            event = None  # a scale's reading is one quantity whatever the clause tells of the event
         if event in terms()["casualty_events"] and obj in terms()["casualty_objects"]:
             obj = "person"  # "12 Tote", "12 Menschen getötet", "12 Ukrainer getötet": one count of people
         interval, explicit_range = _interval(claim)
@@ -685,6 +743,7 @@ def _claim_views(
                 obj=obj,
                 event=event,
                 aspect=_aspect(claim, clause_text),
+                rate=_rate(claim, text, clause),
                 subset=_is_subset(text, clause, claim),
                 clause=clause,
                 sentence=sentence,
@@ -713,8 +772,10 @@ def _objects_match(a: str, b: str) -> bool:
 
 
 def _same_quantity(a: ClaimView, b: ClaimView) -> bool:
-    if a.aspect != b.aspect or a.subset != b.subset:
+    if a.aspect != b.aspect or a.subset != b.subset or (a.rate and b.rate and a.rate != b.rate):
         return False
+    if (a.era or b.era) and not (a.era and b.era and compatible_times(a.era, b.era)):
+        return False  # a figure of an earlier event ("beim Beben von 2009") is another quantity
     fa, fb = _family(a.event), _family(b.event)
     same_clause = a.claim.article == b.claim.article and a.clause == b.clause
     if same_clause:
@@ -802,7 +863,9 @@ def _agree(a: ClaimView, b: ClaimView) -> bool:
     if a.explicit_range or b.explicit_range:
         return bool(a.interval and b.interval and _overlap(a.interval, b.interval))
     x, y = _stated(a.claim), _stated(b.claim)
-    return abs(x - y) <= float(terms()["agree_tolerance"]) * max(abs(x), abs(y))
+    # rounding tolerance only where a source rounds ("rund 14.000", "about 14,000"): "6,1" and "6,3" differ
+    tolerance = float(terms()["agree_tolerance"]) if a.claim.approx or b.claim.approx else 1e-9
+    return abs(x - y) <= tolerance * max(abs(x), abs(y))
 
 
 def _comparable(a: ClaimView, b: ClaimView) -> bool:
@@ -895,6 +958,8 @@ def compare(corpus: Corpus) -> None:
             if when:
                 c.claim.when = when
                 c.time = when
+                anchor = views[c.claim.article].anchor
+                c.era = _era(when, c.reported or (anchor.value if anchor else None))
         index.claim_views.setdefault(story.id, claims)  # the first story of an id, as slot_rows reads it
         reports = _report_groups(corpus, claims)
         context = SourceContext.of(corpus, arts)
