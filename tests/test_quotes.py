@@ -206,6 +206,8 @@ def test_sourced_statements(text: str, expected: list[tuple[str, str | None, str
         "Lee sagte, nach Einschätzung des Geheimdienstes habe Nordkorea Raketen geliefert.",  # nested source
         "Lee sagte, es seien 11.000 Mann entsandt worden.",  # the figure makes it a claim
         "Er las die „New York Times“ und sagte nichts.",  # a name in quotation marks
+        # "Herausforderung" ends like "Forderung" but is no speech act
+        "Der Klimawandel bleibe eine Herausforderung, doch zeige das Abkommen, dass alle arbeiteten.",
     ],
 )
 def test_not_quotes_in_product_scope(text: str) -> None:

@@ -98,6 +98,7 @@ class _Rules:
     not_accounts: frozenset[str]
     account_gap: int
     speech_nouns: tuple[str, ...]
+    not_speech_nouns: frozenset[str]
     noun_links: frozenset[str]
     english_finite: frozenset[str]
 
@@ -111,6 +112,7 @@ def _rules() -> _Rules:
         frozenset(raw["not_accounts"]),
         int(raw["account_gap"]),
         tuple(raw["speech_nouns"]),
+        frozenset(raw["not_speech_nouns"]),
         frozenset(raw["noun_links"]),
         frozenset(raw["english_finite"]),
     )
@@ -461,7 +463,8 @@ def _speech_noun_tokens(an: Analysis) -> list[int]:
         while pos >= 0:
             end = pos + len(noun)
             n = an.tok_at(pos)
-            if an.tokens[n].end == end and an.tokens[n].text[:1].isupper():
+            tok = an.tokens[n]
+            if tok.end == end and tok.text[:1].isupper() and tok.lower not in _rules().not_speech_nouns:
                 found.add(n)
             pos = low.find(noun, end)
     return sorted(found)
