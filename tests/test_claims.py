@@ -203,6 +203,8 @@ def test_english_counted_phrase(text: str, counts: str) -> None:
             "Fernverkehrs",
         ),
         ("In zehn Prozent der Blutproben Antikörper.", "de", "Prozent der Blutproben", "Blutproben"),
+        # an age as the noun of the whole ("der 58-Jährigen") spans three tokens
+        ("Etwa 40 Prozent der 58-Jährigen arbeiten.", "de", "Prozent der 58-Jährigen", "Jährigen"),
         (
             "About 70 percent of long-distance trains were canceled.",
             "en",

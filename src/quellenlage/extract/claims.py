@@ -121,7 +121,7 @@ def _first_word_end(an: Analysis, phrase: Phrase) -> int:
     """German nouns do not stack: a phrase's head ends at its first space ("der Blutproben Antikörper
     gefunden" -> "Blutproben"; "der Corona-Patienten" stays whole)."""
     toks = an.tokens
-    k = next(k for k in range(phrase.first, phrase.last + 1) if toks[k] is phrase.nouns[0])
+    k = an.tok_at(phrase.nouns[0].start)  # by position: an age noun ("58-Jährigen") spans three tokens
     while k < phrase.last and toks[k + 1].start == toks[k].end:
         k += 1
     return k
