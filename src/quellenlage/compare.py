@@ -462,7 +462,7 @@ def _object_class(head: str | None, corpus_locations: frozenset[str]) -> str:
 
 def _measure(clause_text: str) -> str | None:
     """A scale the clause names for a figure without a noun of its own (``measure_objects``)."""
-    scales = set(terms()["measure_objects"])
+    scales = _wordset("measure_objects")
     return next((c for w in _words(clause_text) if (c := term_class("objects", w)) in scales), None)
 
 
@@ -579,22 +579,18 @@ def _era(when: str | None, reported: str | None) -> str | None:
 
 
 @cache
-def _rate_cues() -> list[tuple[re.Pattern[str], str]]:
-    return [
-        (re.compile(rf"(?<!\w){re.escape(cue)}(?!\w)"), rate)
-        for rate, cues in terms()["rates"].items()
-        for cue in cues
-    ]
+def _rate_cue() -> re.Pattern[str]:
+    """Any rate cue ("pro Monat", "a day") as a whole word, in one pattern, the longest first."""
+    cues = "|".join(re.escape(c) for c in sorted(_lookup("rates"), key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{cues})(?!\w)")
 
 
 def _rate(claim: Claim, text: str, clause: tuple[int, int]) -> str | None:
     """The unit of time the figure is counted per, by the cue nearest to it in its clause."""
-    lower = text[clause[0] : clause[1]].lower()
     at = claim.start - clause[0]
     found = [
-        (min(abs(m.start() - at), abs(m.end() - at)), rate)
-        for cue, rate in _rate_cues()
-        for m in cue.finditer(lower)
+        (min(abs(m.start() - at), abs(m.end() - at)), _lookup("rates")[m.group()])
+        for m in _rate_cue().finditer(text[clause[0] : clause[1]].lower())
     ]
     return min(found)[1] if found else None
 
@@ -730,7 +726,7 @@ def _claim_views(
             event = terms()["object_events"][obj]
         if event is None:
             event = _anaphoric_event(text, view.sentences, sentence, clause_text)
-        if obj in terms()["measure_objects"]:
+        if obj in _wordset("measure_objects"):
             event = None  # a scale's reading is one quantity whatever the clause tells of the event
         if event in terms()["casualty_events"] and obj in terms()["casualty_objects"]:
             obj = "person"  # "12 Tote", "12 Menschen getötet", "12 Ukrainer getötet": one count of people
